@@ -1,0 +1,73 @@
+"""`nngrade`: the command line (SPEC §3).
+
+    nngrade list
+    nngrade grade ID SUBMISSION [--json PATH|-] [--seed N] [--html PATH]
+    nngrade batch ID DIR -o OUT [-j N] [--resume] [--seed N] [--scheduler ADDRESS]
+    nngrade release ID -o DIR [--github-classroom]
+    nngrade export {gradescope,canvas,moodle,nbgrader,nbgrader-gradebook,otter} ...
+    nngrade demo
+
+Each command lives in its own module with `add_arguments(parser)` and
+`run(args) -> int`. Exit codes: 0 done (whatever the score), 1 the grader
+itself failed, 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "list": ("autograder.commands.list_", "the assignments, their tests and points"),
+    "grade": ("autograder.commands.grade", "grade one submission (.py, folder, .zip or .ipynb)"),
+    "batch": ("autograder.batch.command", "grade a whole class, in parallel, resumably"),
+    "release": ("autograder.release.command", "build the student handout"),
+    "export": ("autograder.exporters.command", "export to an LMS: Gradescope, Canvas, Moodle, nbgrader, otter"),
+    "demo": ("autograder.commands.demo", "grade the bundled example submissions (correct, buggy, hostile)"),
+}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit code 2, message, no traceback."""
+
+
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen command's module is imported (start-up stays fast)."""
+    from autograder import __version__
+    parser = argparse.ArgumentParser(prog="nngrade", description="Sandboxed autograder for a first "
+                                     "course on neural networks.")
+    parser.add_argument("--version", action="version", version=f"nngrade {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name != chosen:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:   # a command whose module is missing stays listed, and says so
+            command.set_defaults(_missing=f"`nngrade {name}` is not available: {exc}")
+            continue
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(chosen).parse_args(argv)
+    if getattr(args, "_missing", None):
+        print(args._missing, file=sys.stderr)
+        return 1
+    try:
+        return int(args._run(args) or 0)
+    except UsageError as exc:
+        print(f"nngrade {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The lead's CLI commands: list, grade, demo (batch, release, export have their own packages)."""

@@ -1,0 +1,5 @@
+import sys
+
+from autograder.examples import main
+
+sys.exit(main())

@@ -1,0 +1,148 @@
+"""grade_submission: one submission in, one `GradeResult` out.
+
+    submission ──prepare──▶ <tmp>/<id>.py ──probe import──▶ pytest(public + hidden suite)
+                                                 │                    │ student.f(x)
+                                                 ▼                    ▼
+                                           ungradable         sandboxed worker
+
+The grading process runs the suites; student code runs only in workers.
+A bad submission never raises here: it becomes an `ungradable` result or
+failed tests. A broken *suite* raises `GradingError` (that is our bug).
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import __version__
+from autograder.assignments import ROOT, SOLUTIONS_DIR, SUITES_DIR, get
+from autograder.grading.plugin import SandboxPlugin
+from autograder.result import GradeResult, TestResult
+from autograder.sandbox import Limits, SandboxBackend, Zygote
+from autograder.submission import SubmissionError, prepare
+
+DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
+
+
+class GradingError(RuntimeError):
+    """The suite itself is broken (collection error, test without a grade marker)."""
+
+
+def folders_to_hide(extra: list[Path]) -> list[Path]:
+    """What a worker must never read: suites, solutions, the repo's history and tests, results."""
+    fixed = [SUITES_DIR, SOLUTIONS_DIR, ROOT / "tests", ROOT / ".git", ROOT / "benchmarks",
+             ROOT / "autograder" / "examples"]
+    return [p for p in fixed + [Path(e) for e in extra] if p.exists()]
+
+
+def folders_to_keep() -> list[Path]:
+    """What a worker needs: Python, numpy, student_lib (never hidden, even if nested)."""
+    import sys
+
+    import numpy
+
+    import student_lib
+    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(numpy.__file__).parent,
+             Path(student_lib.__file__).parent, Path(tempfile.gettempdir())]
+    return [p.resolve() for p in paths]
+
+
+def _ungradable(assignment, student, seed, start, message, sha="", isolation=None) -> GradeResult:
+    return GradeResult(assignment.id, student, "ungradable", seed, time.monotonic() - start, [],
+                       max_score(assignment.id), message=message, isolation=isolation or {},
+                       submission_sha256=sha, suite_version=assignment.suite_version(),
+                       nngrade_version=__version__)
+
+
+_MAX_SCORES: dict[str, float] = {}
+
+
+def max_score(assignment_id: str) -> float:
+    """The assignment's max score, from collecting its tests (no student code involved)."""
+    if assignment_id not in _MAX_SCORES:
+        _MAX_SCORES[assignment_id] = sum(g.points for g in collect_rubric(assignment_id))
+    return _MAX_SCORES[assignment_id]
+
+
+def collect_rubric(assignment_id: str) -> list:
+    """The `Grade` entries of every test of the assignment, in order."""
+    from student_lib.testing import read_grade
+
+    class Collect:
+        def __init__(self):
+            self.items = []
+
+        def pytest_collection_modifyitems(self, items):
+            self.items = [read_grade(i) for i in items]
+
+    assignment = get(assignment_id)
+    if not assignment.test_files():
+        return []
+    collector = Collect()
+    code = pytest.main(_pytest_args(get(assignment_id), 0) + ["--collect-only"], plugins=[collector])
+    if code not in (0, 5) or any(g is None for g in collector.items):
+        raise GradingError(f"the {assignment_id} suite does not collect cleanly (exit {int(code)})")
+    return collector.items
+
+
+def _pytest_args(assignment, seed: int) -> list[str]:
+    return [*(str(p) for p in assignment.test_files()),
+            "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
+            "-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
+            "-p", "no:warnings", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
+            "--noconftest", "--assert=plain", "--capture=sys",
+            "--nngrade-seed", str(seed)]
+
+
+def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
+                     sandbox: Zygote | None = None, hide: list[Path] = (),
+                     limits: Limits | None = None, budget_seconds: float = DEFAULT_BUDGET) -> GradeResult:
+    """Grade one submission in the sandbox. See the module docstring."""
+    start = time.monotonic()
+    assignment = get(assignment_id)
+    submission = Path(submission)
+    workdir = Path(tempfile.mkdtemp(prefix="nngrade-sub-"))
+    own_zygote = sandbox is None
+    zygote = sandbox or Zygote()
+    backend = None
+    try:
+        try:
+            prepared = prepare(submission, assignment.student_file, workdir)
+        except SubmissionError as exc:
+            return _ungradable(assignment, student, seed, start, str(exc))
+        zygote.start()
+        backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds,
+                                 hide=folders_to_hide([submission.resolve().parent, *hide]),
+                                 keep=folders_to_keep())
+        error = backend.probe()
+        if error is not None:
+            result = _ungradable(assignment, student, seed, start, error, prepared.sha256,
+                                 backend.isolation)
+            result.output = backend.output.text()
+            return result
+        if not assignment.test_files():
+            raise GradingError(f"the {assignment_id} assignment has no tests")
+        plugin = SandboxPlugin(backend)
+        code = pytest.main(_pytest_args(assignment, seed), plugins=[plugin])
+        if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
+                                                                   pytest.ExitCode.USAGE_ERROR):
+            raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
+                               + "; ".join(plugin.collection_errors + plugin.ungraded)[:4000])
+        tests = [TestResult(o.name, o.function, o.score, o.max_score, o.status, o.visibility,
+                            o.output, o.images) for o in plugin.outcomes]
+        backend.close()
+        return GradeResult(assignment.id, student, "graded", seed, time.monotonic() - start, tests,
+                           round(sum(t.max_score for t in tests), 6), output=backend.output.text(),
+                           message="; ".join(prepared.notes), isolation=backend.isolation,
+                           submission_sha256=prepared.sha256,
+                           suite_version=assignment.suite_version(), nngrade_version=__version__)
+    finally:
+        if backend is not None:
+            backend.close()
+        if own_zygote:
+            zygote.close()
+        shutil.rmtree(workdir, ignore_errors=True)

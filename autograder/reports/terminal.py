@@ -1,0 +1,57 @@
+"""The result as a readable table in a terminal (rich)."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "timeout": "yellow"}
+STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
+
+
+def print_result(result: dict, console: Console, *, show_output: bool = True) -> None:
+    """One submission: a line per test, then what went wrong, then the student's output."""
+    title = (f"{result['assignment']} · {result.get('student') or 'submission'} · "
+             f"seed {result['seed']} · {result['score']:g} / {result['max_score']:g}")
+    if result["status"] == "ungradable":
+        console.print(f"[bold red]Ungradable[/] {escape(title)}")
+        console.print(escape(result.get("message", "")))
+        return
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column("test")
+    table.add_column("function", style="cyan")
+    table.add_column("score", justify="right")
+    table.add_column("status")
+    for t in result["tests"]:
+        style = STATUS_STYLE.get(t["status"], "")
+        table.add_row(escape(t["name"]), escape(t["function"]), f"{t['score']:g}/{t['max_score']:g}",
+                      f"[{style}]{STATUS_MARK.get(t['status'], '')} {t['status']}[/]")
+    console.print(table)
+    problems = [t for t in result["tests"] if t["status"] != "passed" and t.get("output")]
+    for t in problems:
+        console.print(f"[bold]{escape(t['name'])}[/] ([{STATUS_STYLE.get(t['status'], '')}]{t['status']}[/]):")
+        console.print("  " + escape(t["output"]).replace("\n", "\n  "))
+    if result.get("message"):
+        console.print(f"[dim]note: {escape(result['message'])}[/]")
+    weak = {k: v for k, v in result.get("isolation", {}).items() if str(v).startswith("unavailable")}
+    for layer, why in weak.items():
+        console.print(f"[yellow]sandbox: {layer} isolation {escape(str(why))}[/]")
+    if show_output and result.get("output"):
+        console.print("[bold]Your program's output:[/]")
+        console.print(escape(result["output"][:4000]), markup=False, highlight=False)
+
+
+def print_summary(rows: list[dict], console: Console, title: str) -> None:
+    """Many submissions: a line each (the demo and small batches)."""
+    table = Table(title=title, title_justify="left")
+    for column, justify in (("assignment", "left"), ("submission", "left"), ("score", "right"),
+                            ("status", "left"), ("lost points on", "left"), ("time", "right")):
+        table.add_column(column, justify=justify)
+    for r in rows:
+        lost = sorted({t["function"] for t in r["tests"] if t["score"] < t["max_score"]})
+        statuses = sorted({t["status"] for t in r["tests"] if t["status"] != "passed"})
+        status = r["status"] if r["status"] == "ungradable" else ", ".join(statuses) or "all passed"
+        lost_text = ", ".join(lost) if len(lost) <= 4 else f"{', '.join(lost[:4])} (+{len(lost) - 4})"
+        table.add_row(r["assignment"], escape(r.get("student", "")), f"{r['score']:g}/{r['max_score']:g}",
+                      status, escape(lost_text or "—"), f"{r['execution_time']:.2f}s")
+    console.print(table)

@@ -1,0 +1,126 @@
+"""The result model (SPEC §4): plain dataclasses, JSON in and out.
+
+Scores are computed, never stored twice: `GradeResult.score` is the sum of
+its tests' scores. Everything else reads this model (reports, exporters,
+batch); nothing re-runs grading to learn a score.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA = "nngrade.result/1"
+RESULT_STATUSES = ("graded", "ungradable")
+TEST_STATUSES = ("passed", "failed", "error", "timeout")
+
+
+@dataclass
+class TestResult:
+    """One graded test: one line of the rubric."""
+
+    __test__ = False  # not a pytest class
+
+    name: str
+    function: str
+    score: float
+    max_score: float
+    status: str
+    visibility: str = "visible"
+    output: str = ""
+    images: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "function": self.function, "score": self.score,
+             "max_score": self.max_score, "status": self.status,
+             "visibility": self.visibility, "output": self.output}
+        if self.images:
+            d["images"] = self.images
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TestResult":
+        return cls(d["name"], d.get("function", ""), float(d["score"]), float(d["max_score"]),
+                   d["status"], d.get("visibility", "visible"), d.get("output", ""),
+                   list(d.get("images", [])))
+
+
+@dataclass
+class GradeResult:
+    """The grade of one submission to one assignment."""
+
+    assignment: str
+    student: str
+    status: str
+    seed: int
+    execution_time: float
+    tests: list[TestResult]
+    max_score: float
+    output: str = ""          # the student's own stdout/stderr, truncated
+    message: str = ""         # why the submission is ungradable, for the student
+    isolation: dict = field(default_factory=dict)
+    submission_sha256: str = ""
+    suite_version: str = ""
+    nngrade_version: str = ""
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tests), 6)
+
+    def by_function(self) -> dict[str, tuple[float, float]]:
+        """{function: (score, max_score)} in rubric order."""
+        totals: dict[str, list[float]] = {}
+        for t in self.tests:
+            s = totals.setdefault(t.function, [0.0, 0.0])
+            s[0] += t.score
+            s[1] += t.max_score
+        return {f: (round(a, 6), round(b, 6)) for f, (a, b) in totals.items()}
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA, "assignment": self.assignment, "student": self.student,
+            "status": self.status, "score": self.score, "max_score": self.max_score,
+            "seed": self.seed, "execution_time": round(self.execution_time, 3),
+            "tests": [t.to_dict() for t in self.tests],
+            "output": self.output, "message": self.message, "isolation": self.isolation,
+            "submission_sha256": self.submission_sha256, "suite_version": self.suite_version,
+            "nngrade_version": self.nngrade_version,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "GradeResult":
+        if d.get("schema") != SCHEMA:
+            raise ValueError(f"not an nngrade result (schema {d.get('schema')!r}, expected {SCHEMA!r})")
+        return cls(d["assignment"], d.get("student", ""), d["status"], int(d["seed"]),
+                   float(d.get("execution_time", 0.0)),
+                   [TestResult.from_dict(t) for t in d["tests"]], float(d["max_score"]),
+                   d.get("output", ""), d.get("message", ""), dict(d.get("isolation", {})),
+                   d.get("submission_sha256", ""), d.get("suite_version", ""),
+                   d.get("nngrade_version", ""))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "GradeResult":
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def write_json_atomic(self, path: str | Path) -> None:
+        write_atomic(Path(path), self.to_json())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,119 @@
+"""The worker: imports one submission and answers calls, inside the sandbox.
+
+It runs in a process forked from the zygote, after `isolation.enter_sandbox`.
+Everything it needs is imported before the fork: once the walls are up it
+may not be able to read the Python installation any more.
+
+Requests (see protocol.py):
+    {"op": "call", "fn": name, "args": ..., "kwargs": ..., "keep": [i, ...]}
+    {"op": "has", "fn": name}
+Replies: {"ok": value, "info": CallInfo} or {"error": message, "kind": "error" | "not_started"}.
+The first message a worker sends is {"ready": true} or {"import_error": message}.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from autograder.sandbox import protocol
+from student_lib.calls import Handle, NotStarted, StudentError, call_student, import_error, plain_result
+
+try:  # targets cross as specs; the module belongs to the relu_approx assignment
+    from student_lib import targets as _targets
+except ImportError:  # pragma: no cover - only while the module is being written
+    _targets = None
+
+
+class Worker:
+    def __init__(self, sock, student_path: Path):
+        self.sock = sock
+        self.path = student_path
+        self.module = None
+        self.handles: dict[int, object] = {}
+
+    def handle(self, value, function: str) -> Handle:
+        h = Handle(len(self.handles) + 1, type(value).__name__, function)
+        self.handles[h.id] = value
+        return h
+
+    def _from_handle(self, id: int, type_name: str, fn: str):
+        if id not in self.handles:
+            raise StudentError(f"a value returned by {fn} is no longer available "
+                               f"(the worker restarted after an earlier error)")
+        return self.handles[id]
+
+    @staticmethod
+    def _from_target(spec):
+        if _targets is None:
+            raise StudentError("targets are not available in this installation")
+        return _targets.from_spec(spec)
+
+    def import_submission(self) -> None:
+        spec = importlib.util.spec_from_file_location(self.path.stem, self.path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[self.path.stem] = module
+        spec.loader.exec_module(module)
+        self.module = module
+
+    def reply_error(self, exc: StudentError) -> None:
+        kind = "not_started" if isinstance(exc, NotStarted) else "error"
+        protocol.send(self.sock, {"error": str(exc), "kind": kind})
+
+    def serve_one(self, header: dict, blobs: list[bytes]) -> None:
+        name = str(header.get("fn", ""))
+        fn = getattr(self.module, name, None)
+        if header.get("op") == "has":
+            protocol.send(self.sock, {"ok": callable(fn)})
+            return
+        if not callable(fn):
+            self.reply_error(StudentError(f"{self.path.name} has no function `{name}`; "
+                                          f"define it with exactly this name", name))
+            return
+        try:
+            args = protocol.decode(header["args"], blobs, self._from_handle, self._from_target)
+            kwargs = protocol.decode(header["kwargs"], blobs, self._from_handle, self._from_target)
+            value, info = call_student(fn, name, tuple(args), dict(kwargs), str(self.path))
+            plain = plain_result(value, lambda v: self.handle(v, name), tuple(header.get("keep", ())))
+            out: list[bytes] = []
+            encoded = protocol.encode(plain, out)
+        except StudentError as exc:
+            self.reply_error(exc)
+            return
+        except (ValueError, TypeError, RecursionError) as exc:
+            self.reply_error(StudentError(f"{name} returned a value the grader cannot read "
+                                          f"({type(exc).__name__}); return numbers and numpy arrays", name))
+            return
+        protocol.send(self.sock, {"ok": encoded, "info": info.to_dict()}, out)
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, blobs = protocol.recv(self.sock)
+            except (EOFError, OSError, protocol.ProtocolError):
+                return
+            self.serve_one(header, blobs)
+
+
+def run(sock, student_path: Path) -> None:
+    """Import the submission, report, then serve calls until the grader hangs up."""
+    random.seed(0)
+    np.random.seed(0)
+    worker = Worker(sock, student_path)
+    try:
+        worker.import_submission()
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the import raises
+        protocol.send(sock, {"import_error": str(import_error(exc, str(student_path)))})
+        return
+    protocol.send(sock, {"ready": True})
+    worker.serve()
+
+
+def exit_now(code: int = 0) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,106 @@
+"""Assertions for graded tests, with messages written for students.
+
+Every check raises `AssertionError` with a message that says what is wrong
+and how to fix it. Expected values never appear in a message unless the test
+asks for a concrete example with `show_example=True`, which only public tests
+do.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from student_lib.calls import CallInfo, Handle
+
+DTYPE_HINT = ("return the input's dtype; a numpy float64 constant or np.array(...) without "
+              "dtype= silently upcasts float32 to float64 (use x.dtype, or np.asarray(..., dtype=x.dtype))")
+
+
+def fail(message: str):
+    __tracebackhide__ = True
+    raise AssertionError(message)
+
+
+def assert_array(got, *, what: str, shape: tuple | None = None, dtype=None,
+                 finite: bool = True) -> np.ndarray:
+    """`got` is a plain numpy array (or a numpy scalar where shape is ())."""
+    __tracebackhide__ = True
+    if isinstance(got, Handle):
+        fail(f"{what} returned a {got.type_name}; return a plain numpy array "
+             f"(np.ndarray, not a subclass or another object)")
+    if isinstance(got, np.generic) and (shape is None or tuple(shape) == ()):
+        got = np.asarray(got)
+    if not isinstance(got, np.ndarray):
+        fail(f"{what} returned {type(got).__name__}; expected a numpy array")
+    if shape is not None and got.shape != tuple(shape):
+        fail(f"{what} returned an array of shape {got.shape}; expected shape {tuple(shape)}")
+    if dtype is not None and got.dtype != np.dtype(dtype):
+        fail(f"{what} returned dtype {got.dtype} for {np.dtype(dtype)} input; " + DTYPE_HINT)
+    if finite and got.dtype.kind in "fc" and not np.all(np.isfinite(got)):
+        bad = "NaN" if np.any(np.isnan(got)) else "inf"
+        fail(f"{what} returned {bad} where the true value is finite; "
+             f"this is usually overflow in exp: rewrite the formula so exp only sees non-positive numbers")
+    return got
+
+
+def assert_close(got, expected, *, what: str, rtol: float = 1e-7, atol: float = 1e-9,
+                 check_dtype: bool = True, show_example: bool = False, inputs=None,
+                 finite: bool = True) -> None:
+    """Values, shape and dtype of `got` match `expected`.
+
+    With `show_example` (public tests only) the message shows the first wrong
+    entry: its input (from `inputs`, same shape), the expected and the actual
+    value.
+    """
+    __tracebackhide__ = True
+    expected = np.asarray(expected)
+    got = assert_array(got, what=what, shape=expected.shape,
+                       dtype=expected.dtype if check_dtype else None, finite=finite)
+    ok = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if ok.all():
+        return
+    wrong = ~ok
+    err = np.abs(got.astype(np.float64) - expected.astype(np.float64))
+    err = np.where(np.isfinite(err), err, np.inf)
+    message = (f"{what}: wrong values at {int(wrong.sum())} of {wrong.size} entries "
+               f"(largest error {float(err[wrong].max()):.2g})")
+    if show_example:
+        i = tuple(int(j) for j in np.argwhere(wrong)[0]) if wrong.ndim else ()
+        where = f"input {np.asarray(inputs)[i]!r}" if inputs is not None and np.shape(inputs) == expected.shape \
+            else f"index {i}"
+        message += f"; for example at {where}: expected {expected[i]!r}, got {got[i]!r}"
+    fail(message)
+
+
+def assert_scalar(got, expected: float, *, what: str, rtol: float = 1e-7, atol: float = 1e-9,
+                  show_example: bool = False) -> None:
+    """`got` is one real number close to `expected`."""
+    __tracebackhide__ = True
+    if isinstance(got, np.ndarray) and got.shape == ():
+        got = got.item()
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        fail(f"{what} returned {type(got).__name__}; expected a single number (a float)")
+    value = float(got)
+    if not np.isfinite(value):
+        fail(f"{what} is {value}; expected a finite number")
+    if not np.isclose(value, expected, rtol=rtol, atol=atol):
+        message = f"{what} is wrong (relative error {abs(value - expected) / max(abs(expected), 1e-12):.2g})"
+        if show_example:
+            message += f": expected {expected!r}, got {value!r}"
+        fail(message)
+
+
+def assert_no_warnings(call: CallInfo | None, *, what: str) -> None:
+    """The last call raised no numpy warning (overflow, invalid value, ...)."""
+    __tracebackhide__ = True
+    if call is not None and call.warnings:
+        fail(f"{what} raised numpy warnings ({'; '.join(call.warnings[:2])}); a stable "
+             f"formula never overflows: keep exp's argument non-positive")
+
+
+def assert_not_mutated(call: CallInfo | None, *, what: str) -> None:
+    """The last call did not change its array arguments in place."""
+    __tracebackhide__ = True
+    if call is not None and call.mutated:
+        fail(f"{what} changed its input {', '.join(call.mutated)} in place; "
+             f"work on a copy (x = x.copy(), or build a new array) and leave the caller's data alone")
+

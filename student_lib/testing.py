@@ -1,0 +1,334 @@
+"""The pytest plugin shared by public tests and hidden suites.
+
+A test is a plain pytest function with a `grade` marker:
+
+    @pytest.mark.grade(points=2, function="relu")
+    def test_relu_values(student, rng):
+        '''relu gives wrong values on random inputs.'''
+        x = rng.normal(size=(4, 5))
+        checks.assert_close(student.relu(x), np.maximum(x, 0), what="relu(x)")
+
+Marker arguments: `points` (max score), `function` (the student function it
+grades), and optionally `name` (shown in results; default
+"<function>: <rest of the test's name>"), `visibility` ("visible", "hidden",
+"after_due_date", "after_published") and `timeout` (wall seconds for all the
+student calls of the test, default 5).
+
+The first line of the docstring is what a student reads when the test fails,
+followed by the assertion's message. Fixtures:
+
+- `student`: the submission's functions. Locally the real module; at grade
+  time proxies to a sandboxed worker. `student.last_call` describes the last
+  call (`warnings`, `mutated`, `seconds`).
+- `seed`: the seed of this grading run (recorded in the result).
+- `rng`: a numpy Generator seeded from `seed` and the test's name.
+- `credit`: `credit(fraction, message)` gives partial credit; a test that ends
+  without an exception scores `fraction * points`.
+- `attach`: `attach(title, png_bytes)` shows a picture with the feedback
+  (visible cases only).
+
+Which backend serves `student` is chosen by whoever runs pytest: the
+in-process backend by default (for students), the sandbox when the
+autograder registers its plugin.
+"""
+from __future__ import annotations
+
+import base64
+import importlib.util
+import os
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from student_lib.calls import (CallInfo, Handle, NotStarted, StudentError,
+                               StudentTimeout, call_student, import_error,
+                               plain_result)
+
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+DEFAULT_TIMEOUT = 5.0
+BACKEND_KEY = pytest.StashKey["object"]()
+RESULTS_KEY = pytest.StashKey[list]()
+CREDIT_KEY = pytest.StashKey[list]()
+IMAGES_KEY = pytest.StashKey[list]()
+
+
+# ---------------------------------------------------------------- the marker
+@dataclass(frozen=True)
+class Grade:
+    """The rubric entry of one test, read from its `grade` marker."""
+
+    points: float
+    function: str
+    name: str
+    visibility: str = "visible"
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def read_grade(item: pytest.Item) -> Grade | None:
+    mark = item.get_closest_marker("grade")
+    if mark is None:
+        return None
+    kw = dict(mark.kwargs)
+    if mark.args:
+        kw.setdefault("points", mark.args[0])
+    points, function = float(kw["points"]), str(kw["function"])
+    visibility = kw.get("visibility", "visible")
+    if visibility not in VISIBILITIES:
+        raise pytest.UsageError(f"{item.nodeid}: visibility must be one of {VISIBILITIES}")
+    name = kw.get("name") or default_name(item, function)
+    return Grade(points, function, name, visibility, float(kw.get("timeout", DEFAULT_TIMEOUT)))
+
+
+def default_name(item: pytest.Item, function: str) -> str:
+    """test_relu_grad_at_zero[float32] for relu_grad -> 'relu_grad: at zero [float32]'."""
+    base = getattr(item, "originalname", None) or item.name.split("[")[0]
+    rest = base.removeprefix("test_")
+    rest = rest.removeprefix(function).strip("_") if rest.startswith(function) else rest
+    label = f"{function}: {rest.replace('_', ' ') or 'values'}"
+    if "[" in item.name:
+        label += " [" + item.name.split("[", 1)[1]
+    return label
+
+
+# ------------------------------------------------------- the student facade
+class Student:
+    """`student.relu(x)` calls the submission's `relu` through a backend."""
+
+    def __init__(self, backend, keep: tuple = ()):
+        self._backend = backend
+        self._keep = keep
+
+    def with_handles(self, *positions: int) -> "Student":
+        """Calls through the result keep these tuple positions in the worker as handles.
+
+        `out, cache = student.with_handles(1).linear_forward(x, W, b)`: the cache
+        never leaves the student's process, whatever it is.
+        """
+        return Student(self._backend, tuple(positions))
+
+    @property
+    def last_call(self) -> CallInfo | None:
+        return self._backend.last_call
+
+    def has(self, name: str) -> bool:
+        return self._backend.has(name)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            return self._backend.call(name, args, kwargs, self._keep)
+        call.__name__ = name
+        return call
+
+
+class InProcessBackend:
+    """Runs the student's module in this process (local checks only)."""
+
+    sandboxed = False
+
+    def __init__(self, path: str | Path):
+        self.path = str(Path(path).resolve())
+        self.last_call: CallInfo | None = None
+        self._module = None
+        self._handles: dict[int, object] = {}
+
+    def module(self):
+        if self._module is None:
+            name = "student_submission_" + Path(self.path).stem
+            spec = importlib.util.spec_from_file_location(name, self.path)
+            if spec is None or not os.path.exists(self.path):
+                raise StudentError(f"could not find {Path(self.path).name}")
+            module = importlib.util.module_from_spec(spec)
+            sys.path.insert(0, str(Path(self.path).parent))
+            try:
+                spec.loader.exec_module(module)
+            except (Exception, SystemExit) as exc:  # noqa: BLE001
+                raise import_error(exc, self.path) from None
+            finally:
+                sys.path.pop(0)
+            self._module = module
+        return self._module
+
+    def has(self, name: str) -> bool:
+        return callable(getattr(self.module(), name, None))
+
+    def start_test(self, timeout: float) -> None:
+        self.last_call = None
+
+    def call(self, name: str, args: tuple, kwargs: dict, keep: tuple = ()):
+        fn = getattr(self.module(), name, None)
+        if not callable(fn):
+            raise StudentError(f"{Path(self.path).name} has no function `{name}`; "
+                               f"define it with exactly this name", name)
+        args = tuple(self._unwrap(a) for a in args)
+        kwargs = {k: self._unwrap(v) for k, v in kwargs.items()}
+        value, self.last_call = call_student(fn, name, args, kwargs, self.path)
+        return plain_result(value, lambda v: self._handle(v, name), keep)
+
+    def _handle(self, value, function: str) -> Handle:
+        handle = Handle(len(self._handles) + 1, type(value).__name__, function)
+        self._handles[handle.id] = value
+        return handle
+
+    def _unwrap(self, value):
+        if isinstance(value, Handle):
+            return self._handles[value.id]
+        if type(value) in (list, tuple):
+            return type(value)(self._unwrap(v) for v in value)
+        if type(value) is dict:
+            return {k: self._unwrap(v) for k, v in value.items()}
+        return value
+
+    def close(self) -> None:
+        self._handles.clear()
+
+
+# ----------------------------------------------------------------- fixtures
+def pytest_addoption(parser):
+    group = parser.getgroup("nngrade")
+    group.addoption("--student-file", default=None,
+                    help="the student's file (default: <ASSIGNMENT>.py next to the tests)")
+    group.addoption("--nngrade-seed", type=int, default=0, help="seed of this run")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "grade(points, function, name=None, visibility='visible', timeout=5): "
+        "rubric entry of a graded test")
+    config.stash[RESULTS_KEY] = []
+
+
+def _backend(request):
+    config = request.config
+    if BACKEND_KEY not in config.stash:
+        path = config.getoption("--student-file")
+        if path is None:
+            assignment = getattr(request.module, "ASSIGNMENT", None)
+            if assignment is None:
+                raise pytest.UsageError("set ASSIGNMENT in the test module or pass --student-file")
+            path = Path(request.module.__file__).parent / f"{assignment}.py"
+        config.stash[BACKEND_KEY] = InProcessBackend(path)
+    return config.stash[BACKEND_KEY]
+
+
+@pytest.fixture
+def student(request) -> Student:
+    backend = _backend(request)
+    grade = read_grade(request.node)
+    backend.start_test(grade.timeout if grade else DEFAULT_TIMEOUT)
+    return Student(backend)
+
+
+@pytest.fixture
+def seed(request) -> int:
+    return int(request.config.getoption("--nngrade-seed"))
+
+
+@pytest.fixture
+def rng(request, seed) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(request.node.name.encode())])
+
+
+@pytest.fixture
+def credit(request):
+    """credit(fraction, message): partial credit for this test."""
+    store = request.node.stash.setdefault(CREDIT_KEY, [])
+
+    def give(fraction: float, message: str = "") -> None:
+        store[:] = [min(1.0, max(0.0, float(fraction))), message]
+    return give
+
+
+@pytest.fixture
+def attach(request):
+    """attach(title, png_bytes): a picture shown with this test's feedback.
+
+    Only for visible cases: never draw a hidden target.
+    """
+    store = request.node.stash.setdefault(IMAGES_KEY, [])
+
+    def add(title: str, png: bytes) -> None:
+        store.append({"title": str(title), "png_base64": base64.b64encode(png).decode("ascii")})
+    return add
+
+
+# --------------------------------------------------------- collecting results
+@dataclass
+class TestOutcome:
+    """One graded test, as both backends report it."""
+
+    name: str
+    function: str
+    score: float
+    max_score: float
+    status: str
+    visibility: str
+    output: str = ""
+    images: list = field(default_factory=list)
+    nodeid: str = field(default="", repr=False)
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "function": self.function, "score": self.score,
+             "max_score": self.max_score, "status": self.status,
+             "visibility": self.visibility, "output": self.output}
+        if self.images:
+            d["images"] = self.images
+        return d
+
+
+def describe_failure(item: pytest.Item, exc: BaseException) -> tuple[str, str]:
+    """(status, message for the student) for an exception that ended a test."""
+    doc = (item.function.__doc__ or "").strip().splitlines()
+    headline = doc[0].strip() if doc else ""
+    if isinstance(exc, StudentError):
+        return exc.status, str(exc)
+    if isinstance(exc, AssertionError):
+        detail = str(exc).strip()
+        return "failed", "\n".join(p for p in (headline, detail) if p)
+    if isinstance(exc, (pytest.skip.Exception, pytest.fail.Exception)):
+        return "failed", "\n".join(p for p in (headline, str(exc.msg)) if p)
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return "error", "\n".join(p for p in (
+        headline, f"The grader could not use what your function returned ({type(exc).__name__}"
+        + (f": {text}" if text else "") + ").") if p)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    grade = read_grade(item)
+    if grade is None or report.when == "teardown":
+        return
+    if report.when == "setup" and report.passed:
+        return
+    results = item.config.stash[RESULTS_KEY]
+    if results and results[-1].nodeid == item.nodeid:
+        return
+    fraction, message = 1.0, ""
+    if call.excinfo is not None:
+        status, message = describe_failure(item, call.excinfo.value)
+        fraction = 0.0
+    else:
+        fraction, message = (item.stash.get(CREDIT_KEY, None) or [1.0, ""])
+        status = "passed" if fraction >= 1.0 else "failed"
+        if status == "failed" and not message:
+            doc = (item.function.__doc__ or "").strip().splitlines()
+            message = doc[0] if doc else "partial credit"
+    results.append(TestOutcome(grade.name, grade.function, round(fraction * grade.points, 6),
+                               grade.points, status, grade.visibility, message,
+                               item.stash.get(IMAGES_KEY, []), item.nodeid))
+
+
+def collected_outcomes(config) -> list[TestOutcome]:
+    return config.stash[RESULTS_KEY]
+
+
+__all__ = ["Grade", "Handle", "InProcessBackend", "NotStarted", "Student", "StudentError",
+           "StudentTimeout", "TestOutcome", "read_grade", "collected_outcomes"]
