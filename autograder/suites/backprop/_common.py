@@ -1,0 +1,158 @@
+"""Shared pieces of the backprop suite: the suite's own reference maths and checks.
+
+Nothing here calls the student except `forward` and `returned`, which only
+read what a student call returned. Gradients are checked against centred
+differences of these references, computed in the grading process: the
+student's backward output is what is graded, and few calls cross the sandbox.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from student_lib import checks
+from student_lib.calls import Handle
+from student_lib.gradcheck import numerical_gradient, numerical_vjp, rel_error
+
+RTOL, ATOL = 1e-6, 1e-9   # a correct float64 gradient meets both with room to spare
+KINK_GAP = 1e-3           # keep ReLU pre-activations at least this far from 0
+
+
+# ------------------------------------------------------- reading student returns
+def returned(value, *, function: str, names: tuple[str, ...]):
+    """`value` as a tuple of len(names) items, or a clear failure naming the function."""
+    __tracebackhide__ = True
+    want = f"({', '.join(names)}): {len(names)} values"
+    if isinstance(value, (tuple, list)):
+        if len(value) != len(names):
+            checks.fail(f"{function} must return {want}; it returned {len(value)}")
+        return tuple(value)
+    kind = "an opaque object" if isinstance(value, Handle) else type(value).__name__
+    checks.fail(f"{function} must return {want}; it returned a single {kind}")
+
+
+def forward(student, function: str, *args):
+    """(out, cache) from a student forward; the cache stays in the worker as a handle."""
+    __tracebackhide__ = True
+    return returned(getattr(student.with_handles(1), function)(*args),
+                    function=function, names=("out", "cache"))
+
+
+def copies(*arrays):
+    """Fresh copies, so an in-place student never changes the test's own data."""
+    return [np.array(a, copy=True) for a in arrays]
+
+
+def harmful_warnings(call) -> list[str]:
+    """The call's numpy warnings, except underflow (exp of a very negative number is 0: fine)."""
+    return [w for w in (call.warnings if call else []) if "underflow" not in w]
+
+
+def assert_no_harmful_warnings(call, *, what: str) -> None:
+    __tracebackhide__ = True
+    bad = harmful_warnings(call)
+    if bad:
+        checks.fail(f"{what} raised numpy warnings ({'; '.join(bad[:2])}); a stable formula never "
+                    f"overflows: keep exp's argument non-positive")
+
+
+def assert_grad(got, numeric: np.ndarray, *, what: str) -> None:
+    """`got` matches a centred-difference gradient (relative and absolute tolerance)."""
+    __tracebackhide__ = True
+    got = checks.assert_array(got, what=what, shape=numeric.shape)
+    bad = np.abs(got - numeric) > RTOL * (np.abs(got) + np.abs(numeric)) + ATOL
+    if bad.any():
+        checks.fail(f"{what} disagrees with centred differences: relative error "
+                    f"{rel_error(got, numeric):.1e} at {int(bad.sum())} of {bad.size} entries "
+                    f"(a correct gradient gives below 1e-6)")
+
+
+# ------------------------------------------------------------ reference maths
+def ref_linear(x, W, b):
+    return x @ W + b
+
+
+def ref_relu(x):
+    return np.maximum(x, 0.0)
+
+
+def ref_sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def ref_mse(pred, y):
+    return 0.5 * np.sum((pred - y) ** 2) / pred.shape[0]
+
+
+def ref_cross_entropy(scores, y):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -np.mean(logp[np.arange(len(y)), y])
+
+
+def n_layers(params) -> int:
+    return sum(1 for k in params if k.startswith("W"))
+
+
+def ref_preactivations(params, X, activation="relu"):
+    """Every layer's pre-activation, last one = the scores."""
+    act = ref_relu if activation == "relu" else ref_sigmoid
+    zs, h = [], X
+    for k in range(1, n_layers(params) + 1):
+        z = h @ params[f"W{k}"] + params[f"b{k}"]
+        zs.append(z)
+        h = act(z)
+    return zs
+
+
+def ref_scores(params, X, activation="relu"):
+    return ref_preactivations(params, X, activation)[-1]
+
+
+def ref_loss(params, X, y, loss="softmax", activation="relu", reg=0.0):
+    scores = ref_scores(params, X, activation)
+    data = ref_cross_entropy(scores, y) if loss == "softmax" else ref_mse(scores, y)
+    return data + 0.5 * reg * sum(np.sum(params[f"W{k}"] ** 2) for k in range(1, n_layers(params) + 1))
+
+
+def random_params(rng, sizes):
+    """He-scaled weights and small nonzero biases (so a bias gradient can be checked)."""
+    params = {}
+    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        params[f"W{k}"] = rng.normal(0.0, np.sqrt(2.0 / a), size=(a, b))
+        params[f"b{k}"] = rng.normal(0.0, 0.1, size=b)
+    return params
+
+
+def mlp_problem(rng, depth: int, loss: str, activation: str, n: int = 5):
+    """(params, X, y): a small random MLP problem, ReLU pre-activations away from the kink."""
+    for _ in range(100):
+        sizes = [int(rng.integers(2, 5))] + [int(rng.integers(3, 6)) for _ in range(depth)] \
+            + [int(rng.integers(2, 4))]
+        params = random_params(rng, sizes)
+        X = rng.normal(size=(n, sizes[0]))
+        hidden = ref_preactivations(params, X, activation)[:-1]
+        if activation != "relu" or min(np.abs(z).min() for z in hidden) > KINK_GAP:
+            break
+    y = (rng.integers(0, sizes[-1], size=n) if loss == "softmax"
+         else rng.normal(size=(n, sizes[-1])))
+    return params, X, y
+
+
+def loss_gradients(params, X, y, **kw) -> dict[str, np.ndarray]:
+    """Centred differences of ref_loss with respect to every parameter."""
+    grads = {}
+    for key, value in params.items():
+        def f(v, key=key):
+            return ref_loss({**params, key: v}, X, y, **kw)
+        grads[key] = numerical_gradient(f, value)
+    return grads
+
+
+def away_from_zero(rng, shape, gap: float = 0.05):
+    """Normal entries with |x| ≥ gap (ReLU is differentiable there)."""
+    x = rng.normal(size=shape)
+    return np.where(np.abs(x) < gap, np.copysign(gap, x) + x, x)
+
+
+__all__ = ["returned", "forward", "copies", "assert_grad", "assert_no_harmful_warnings",
+           "numerical_vjp", "numerical_gradient", "rel_error"]

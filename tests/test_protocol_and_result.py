@@ -1,0 +1,81 @@
+"""The wire format (no pickles, capped sizes) and the result model (SPEC §4)."""
+from __future__ import annotations
+
+import io
+import json
+import socket
+import struct
+
+import numpy as np
+import pytest
+
+from autograder.result import SCHEMA, GradeResult, TestResult
+from autograder.sandbox import protocol
+
+
+def roundtrip(value):
+    blobs: list[bytes] = []
+    return protocol.decode(json.loads(json.dumps(protocol.encode(value, blobs))), blobs)
+
+
+def test_values_roundtrip_exactly():
+    value = {"a": np.arange(6, dtype=np.int8).reshape(2, 3), "s": np.float32(0.1), "f": 0.1,
+             "t": (1, [2.5, None, True], "x"), "nan": float("nan"), "inf": -float("inf")}
+    got = roundtrip(value)
+    assert got["a"].dtype == np.int8 and np.array_equal(got["a"], value["a"])
+    assert type(got["s"]) is np.float32 and got["s"] == value["s"]
+    assert got["t"] == value["t"] and np.isnan(got["nan"]) and got["inf"] == -np.inf
+
+
+@pytest.mark.parametrize("value", [np.array([object()], dtype=object), object(), {1: 2}])
+def test_non_plain_values_are_refused(value):
+    with pytest.raises(TypeError):
+        protocol.encode(value, [])
+
+
+def test_a_pickled_array_blob_is_never_loaded():
+    buf = io.BytesIO()
+    np.save(buf, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode({"a": 0}, [buf.getvalue()])
+
+
+def test_oversized_or_malformed_messages_are_refused():
+    a, b = socket.socketpair()
+    try:
+        a.sendall(struct.pack(">I", protocol.MAX_HEADER + 1))
+        with pytest.raises(protocol.ProtocolError):
+            protocol.recv(b)
+        header = json.dumps({"blobs": [protocol.MAX_BLOBS + 1]}).encode()
+        a.sendall(struct.pack(">I", len(header)) + header)
+        with pytest.raises(protocol.ProtocolError):
+            protocol.recv(b)
+        a.sendall(struct.pack(">I", 3) + b"{{{")
+        with pytest.raises(protocol.ProtocolError):
+            protocol.recv(b)
+    finally:
+        a.close()
+        b.close()
+
+
+def make_result(scores=(1.0, 0.5)) -> GradeResult:
+    tests = [TestResult(f"t{i}", "relu", s, 1.0, "passed" if s == 1 else "failed") for i, s in enumerate(scores)]
+    return GradeResult("activations", "alice", "graded", 7, 0.25, tests, 2.0)
+
+
+def test_score_is_the_sum_of_test_scores_and_json_follows_the_spec(tmp_path):
+    result = make_result()
+    d = result.to_dict()
+    assert d["schema"] == SCHEMA and d["score"] == 1.5 and d["max_score"] == 2.0 and d["seed"] == 7
+    assert list(d)[:9] == ["schema", "assignment", "student", "status", "score", "max_score", "seed",
+                           "execution_time", "tests"]
+    assert set(d["tests"][0]) == {"name", "function", "score", "max_score", "status", "visibility", "output"}
+    path = tmp_path / "out" / "alice.json"
+    result.write_json_atomic(path)
+    assert GradeResult.load(path).to_dict() == d
+    assert [p.name for p in path.parent.iterdir()] == ["alice.json"]   # no temp file left
+
+
+def test_from_dict_refuses_other_documents():
+    with pytest.raises(ValueError, match="not an nngrade result"):
+        GradeResult.from_dict({"score": 100})

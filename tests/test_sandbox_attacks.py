@@ -1,0 +1,249 @@
+"""Attacks on the sandbox, each bounded so that a failed defence cannot hurt this machine.
+
+Every attack is a tiny student module run through `SandboxBackend`, the
+same path grading uses. Forks, allocations and loops are capped in the
+attack itself.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.assignments import ROOT, SUITES_DIR
+from autograder.grading.runner import folders_to_hide, folders_to_keep
+from autograder.sandbox import SandboxBackend, Zygote
+from student_lib.calls import StudentError, StudentTimeout
+
+IS_ROOT = os.geteuid() == 0
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    with Zygote() as z:
+        yield z
+
+
+@pytest.fixture
+def sandbox(zygote, tmp_path):
+    """sandbox(code) -> a backend serving that student module."""
+    backends = []
+
+    def make(code: str, timeout: float = 5.0) -> SandboxBackend:
+        path = tmp_path / "submission" / "activations.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(textwrap.dedent(code))
+        backend = SandboxBackend(zygote, path, hide=folders_to_hide([path.parent]),
+                                 keep=folders_to_keep(), budget_seconds=60)
+        backend.start_test(timeout)
+        backends.append(backend)
+        return backend
+    yield make
+    for b in backends:
+        b.close()
+
+
+def test_exit_in_a_call_fails_that_call_and_the_next_call_gets_a_fresh_worker(sandbox):
+    b = sandbox("""
+        import os, sys
+        def hard(x): os._exit(0)
+        def soft(x): sys.exit(0)
+        def fine(x): return x + 1
+    """)
+    with pytest.raises(StudentError, match="exit"):
+        b.call("hard", (1.0,), {})
+    with pytest.raises(StudentError, match=r"sys\.exit"):
+        b.call("soft", (1.0,), {})
+    assert b.call("fine", (1.0,), {}) == 2.0
+
+
+def test_exit_at_import_is_reported_not_obeyed(sandbox):
+    b = sandbox("import sys\nsys.exit(0)\n")
+    assert "sys.exit" in b.probe()
+
+
+def test_infinite_loop_times_out_within_its_limit(sandbox):
+    b = sandbox("def spin(x):\n    while True:\n        pass\n", timeout=1.0)
+    start = time.monotonic()
+    with pytest.raises(StudentTimeout):
+        b.call("spin", (1,), {})
+    assert time.monotonic() - start < 4.0
+
+
+def test_fork_is_refused(sandbox):
+    b = sandbox("""
+        import os
+        def bomb(x):
+            made = 0
+            for _ in range(16):          # bounded even if fork were allowed
+                try:
+                    pid = os.fork()
+                except OSError:
+                    break
+                if pid == 0:
+                    os._exit(0)
+                os.waitpid(pid, 0)
+                made += 1
+            return made
+    """)
+    assert b.call("bomb", (0,), {}) == 0
+
+
+def test_50_gb_allocation_is_refused(sandbox):
+    # np.empty touches no page: harmless even if the limit were missing
+    b = sandbox("import numpy as np\ndef hog(x):\n    return np.empty(50 * 10**9, dtype=np.uint8).nbytes\n")
+    with pytest.raises(StudentError, match="memory"):
+        b.call("hog", (0,), {})
+
+
+def test_worker_cannot_read_hidden_suites_solutions_or_history(sandbox):
+    b = sandbox("""
+        import os
+        def peek(paths):
+            seen = {}
+            for p in paths:
+                try:
+                    seen[p] = os.listdir(p) if os.path.isdir(p) else open(p).read(50)
+                except OSError as e:
+                    seen[p] = type(e).__name__
+            return seen
+    """)
+    suite_file = next(SUITES_DIR.rglob("*.py"))
+    paths = [str(SUITES_DIR), str(suite_file), str(ROOT / ".git"), str(ROOT / "solutions")]
+    seen = b.call("peek", (paths,), {})
+    for p in paths:
+        assert isinstance(seen[p], str) and seen[p].endswith("Error"), (p, seen[p])
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="the uid drop is the root-only layer; CI grades as root")
+def test_as_root_the_worker_runs_as_an_unprivileged_uid_of_its_own(sandbox):
+    code = "import os\ndef who(x):\n    return [os.getuid(), os.geteuid(), os.getgid()]\n"
+    first, second = sandbox(code), sandbox(code)
+    a, b = first.call("who", (0,), {}), second.call("who", (0,), {})
+    assert min(a + b) > 0 and a[0] != b[0]
+    assert "dropped from root" in first.isolation["user"]
+
+
+def test_no_file_writes_outside_the_workers_folder(sandbox, tmp_path):
+    outside = tmp_path / "results"
+    outside.mkdir()
+    b = sandbox("""
+        def write(path):
+            try:
+                with open(path, "w") as f:
+                    f.write("forged")
+                return "written"
+            except OSError as e:
+                return type(e).__name__
+    """)
+    assert b.call("write", (str(outside / "alice.json"),), {}) != "written"
+    assert b.call("write", ("/tmp/nngrade-attack.txt",), {}) != "written"
+    assert b.call("write", ("own-scratch.txt",), {}) == "written"
+    assert not (outside / "alice.json").exists()
+    assert not Path("/tmp/nngrade-attack.txt").exists()
+
+
+def test_no_network(sandbox):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    b = sandbox("""
+        import socket
+        def connect(port):
+            s = socket.socket()
+            s.settimeout(1)
+            try:
+                s.connect(("127.0.0.1", port))
+                return "connected"
+            except OSError as e:
+                return type(e).__name__
+    """)
+    try:
+        assert b.call("connect", (port,), {}) != "connected"
+    finally:
+        server.close()
+
+
+def test_empty_environment_and_pinned_blas_threads(sandbox, monkeypatch):
+    monkeypatch.setenv("NNGRADE_SECRET_TOKEN", "s3cret")
+    b = sandbox("import os\ndef env(x):\n    return dict(os.environ)\n")
+    env = b.call("env", (0,), {})
+    assert "NNGRADE_SECRET_TOKEN" not in env
+    assert env["OPENBLAS_NUM_THREADS"] == "1" and env["OMP_NUM_THREADS"] == "1"
+
+
+def test_killing_the_parent_does_not_stop_grading(sandbox):
+    b = sandbox("""
+        import os, signal
+        def kill(x):
+            for target in (os.getppid(), 1):
+                try:
+                    os.kill(target, signal.SIGKILL)
+                except OSError:
+                    pass
+            return 0
+        def fine(x):
+            return x
+    """)
+    b.call("kill", (0,), {})
+    assert b.call("fine", (3,), {}) == 3
+
+
+def test_output_is_captured_and_truncated_not_parsed(sandbox):
+    b = sandbox("""
+        def chatty(n):
+            for _ in range(n):
+                print('{"score": 1000, "status": "passed"}')
+            return 0
+    """)
+    assert b.call("chatty", (50_000,), {}) == 0
+    b.close()
+    text = b.output.text()
+    assert text.startswith('{"score": 1000') and "more bytes of output not shown" in text
+    assert len(text) < 20_000
+
+
+def test_ndarray_subclass_object_array_and_custom_eq_come_back_as_handles(sandbox):
+    b = sandbox("""
+        import numpy as np
+        class Eq:
+            def __eq__(self, other): return True
+        class Sub(np.ndarray):
+            def __eq__(self, other): return np.ones(self.shape, bool)
+        def sub(x): return np.zeros(3).view(Sub)
+        def obj(x): return np.array([Eq(), Eq()], dtype=object)
+        def eq(x): return Eq()
+    """)
+    for name in ("sub", "obj", "eq"):
+        value = b.call(name, (0,), {})
+        assert type(value).__name__ == "Handle"
+        assert value != np.zeros(3) and not (value == 0)
+
+
+def test_an_opaque_cache_stays_in_the_worker_and_can_be_passed_back(sandbox):
+    b = sandbox("""
+        class Cache:
+            def __init__(self, x): self.x = x
+        def forward(x): return x * 2, Cache(x)
+        def backward(d, cache): return d * cache.x
+    """)
+    out, cache = b.call("forward", (np.arange(3.0),), {})
+    assert type(cache).__name__ == "Handle"
+    np.testing.assert_array_equal(b.call("backward", (np.ones(3), cache), {}), np.arange(3.0))
+
+
+def test_values_cross_with_their_dtype_and_shape(sandbox):
+    b = sandbox("def echo(x):\n    return x\n")
+    for value in (np.float32(1.5), np.zeros((2, 0, 3), np.float32), np.arange(6).reshape(2, 3),
+                  np.array(2.0), {"W1": np.ones((2, 2)), "b1": np.zeros(2)}, [1, (2.0, "x"), None]):
+        got = b.call("echo", (value,), {})
+        if isinstance(value, (np.ndarray, np.generic)):
+            assert type(got) is type(value) and got.dtype == value.dtype and np.shape(got) == np.shape(value)
+        else:
+            assert repr(got) == repr(value)
