@@ -143,7 +143,7 @@ def drop_privileges(workdir: Path) -> str:
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
-    return f"unprivileged uid {uid} (dropped from root)"
+    return "an unprivileged uid of its own (dropped from root)"
 
 
 def set_limits(limits: Limits) -> None:

@@ -1,0 +1,76 @@
+"""The `nngrade` command as a TA types it (subprocesses, real exit codes)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder.examples import materialize
+
+
+def nngrade(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def correct(tmp_path_factory):
+    return materialize("activations", tmp_path_factory.mktemp("ex"))["correct"]
+
+
+def test_grade_json_to_stdout_table_to_stderr(correct):
+    run = nngrade("grade", "activations", correct, "--json", "-", "--seed", 4)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["schema"] == "nngrade.result/1" and result["seed"] == 4
+    assert result["score"] == result["max_score"] > 0
+    assert "relu" in run.stderr and "passed" in run.stderr
+
+
+def test_grade_zip_and_notebook_give_the_same_score_as_the_file(correct, tmp_path):
+    with zipfile.ZipFile(tmp_path / "hw.zip", "w") as z:
+        z.write(correct, "handin/activations.py")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("%load_ext autoreload\n" + correct.read_text())]
+    nbformat.write(nb, tmp_path / "hw.ipynb")
+    scores = {json.loads(nngrade("grade", "activations", p, "--json", "-").stdout)["score"]
+              for p in (correct, tmp_path / "hw.zip", tmp_path / "hw.ipynb")}
+    assert len(scores) == 1
+
+
+def test_json_file_and_ungradable_submission(tmp_path):
+    bad = tmp_path / "activations.py"
+    bad.write_text("def relu(x):\n  return (\n")
+    run = nngrade("grade", "activations", bad, "--json", tmp_path / "r.json")
+    assert run.returncode == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["status"] == "ungradable" and "syntax error" in result["message"]
+    assert "Ungradable" in run.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("grade", "nope", "x.py"), "unknown assignment 'nope'"),
+    (("grade", "activations", "/no/such/file.py"), "no such file"),
+])
+def test_usage_errors_exit_2_with_a_message(args, message):
+    run = nngrade(*args)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_list_shows_every_assignment_with_points():
+    run = nngrade("list")
+    assert run.returncode == 0
+    for assignment in ("activations", "backprop", "relu_approx"):
+        assert assignment in run.stdout
+    assert "softmax_vjp" in nngrade("list", "activations").stdout
+
+
+def test_demo_grades_correct_buggy_and_hostile_examples():
+    run = nngrade("demo", "--assignment", "activations", timeout=600)
+    assert run.returncode == 0, run.stderr
+    for name in ("correct", "buggy_", "hostile_fork_bomb", "hostile_infinite_loop"):
+        assert name in run.stdout
