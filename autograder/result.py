@@ -12,39 +12,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from student_lib.outcome import TestOutcome as TestResult
+
 SCHEMA = "nngrade.result/1"
 RESULT_STATUSES = ("graded", "ungradable")
 TEST_STATUSES = ("passed", "failed", "error", "timeout")
-
-
-@dataclass
-class TestResult:
-    """One graded test: one line of the rubric."""
-
-    __test__ = False  # not a pytest class
-
-    name: str
-    function: str
-    score: float
-    max_score: float
-    status: str
-    visibility: str = "visible"
-    output: str = ""
-    images: list = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        d = {"name": self.name, "function": self.function, "score": self.score,
-             "max_score": self.max_score, "status": self.status,
-             "visibility": self.visibility, "output": self.output}
-        if self.images:
-            d["images"] = self.images
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "TestResult":
-        return cls(d["name"], d.get("function", ""), float(d["score"]), float(d["max_score"]),
-                   d["status"], d.get("visibility", "visible"), d.get("output", ""),
-                   list(d.get("images", [])))
+__all__ = ["GradeResult", "TestResult", "write_atomic"]
 
 
 @dataclass

@@ -38,7 +38,7 @@ import importlib.util
 import os
 import sys
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,7 @@ import pytest
 from student_lib.calls import (CallInfo, Handle, NotStarted, StudentError,
                                StudentTimeout, call_student, import_error,
                                plain_result)
+from student_lib.outcome import TestOutcome
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 DEFAULT_TIMEOUT = 5.0
@@ -259,29 +260,6 @@ def attach(request):
 
 
 # --------------------------------------------------------- collecting results
-@dataclass
-class TestOutcome:
-    """One graded test, as both backends report it."""
-
-    name: str
-    function: str
-    score: float
-    max_score: float
-    status: str
-    visibility: str
-    output: str = ""
-    images: list = field(default_factory=list)
-    nodeid: str = field(default="", repr=False)
-
-    def to_dict(self) -> dict:
-        d = {"name": self.name, "function": self.function, "score": self.score,
-             "max_score": self.max_score, "status": self.status,
-             "visibility": self.visibility, "output": self.output}
-        if self.images:
-            d["images"] = self.images
-        return d
-
-
 def describe_failure(item: pytest.Item, exc: BaseException) -> tuple[str, str]:
     """(status, message for the student) for an exception that ended a test."""
     doc = (item.function.__doc__ or "").strip().splitlines()

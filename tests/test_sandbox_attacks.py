@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from autograder.assignments import ROOT, SUITES_DIR
+from autograder.examples import hostile_templates
 from autograder.grading.runner import folders_to_hide, folders_to_keep
 from autograder.sandbox import SandboxBackend, Zygote
 from student_lib.calls import StudentError, StudentTimeout
@@ -75,22 +76,13 @@ def test_infinite_loop_times_out_within_its_limit(sandbox):
     assert time.monotonic() - start < 4.0
 
 
+def hostile(template: str, *names: str) -> str:
+    """A bundled hostile example, defining the given function names."""
+    return hostile_templates()[template].read_text().replace("__FUNCTIONS__", repr(list(names)))
+
+
 def test_fork_is_refused(sandbox):
-    b = sandbox("""
-        import os
-        def bomb(x):
-            made = 0
-            for _ in range(16):          # bounded even if fork were allowed
-                try:
-                    pid = os.fork()
-                except OSError:
-                    break
-                if pid == 0:
-                    os._exit(0)
-                os.waitpid(pid, 0)
-                made += 1
-            return made
-    """)
+    b = sandbox(hostile("fork_bomb", "bomb"))    # at most 64 forks, each child exits at once
     assert b.call("bomb", (0,), {}) == 0
 
 
@@ -179,18 +171,7 @@ def test_empty_environment_and_pinned_blas_threads(sandbox, monkeypatch):
 
 
 def test_killing_the_parent_does_not_stop_grading(sandbox):
-    b = sandbox("""
-        import os, signal
-        def kill(x):
-            for target in (os.getppid(), 1):
-                try:
-                    os.kill(target, signal.SIGKILL)
-                except OSError:
-                    pass
-            return 0
-        def fine(x):
-            return x
-    """)
+    b = sandbox(hostile("kill_grader", "kill") + "\ndef fine(x):\n    return x\n")
     b.call("kill", (0,), {})
     assert b.call("fine", (3,), {}) == 3
 

@@ -21,7 +21,7 @@ import pytest
 from autograder import __version__
 from autograder.assignments import ROOT, SOLUTIONS_DIR, SUITES_DIR, get
 from autograder.grading.plugin import SandboxPlugin
-from autograder.result import GradeResult, TestResult
+from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
 
@@ -132,8 +132,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
                                                                    pytest.ExitCode.USAGE_ERROR):
             raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
                                + "; ".join(plugin.collection_errors + plugin.ungraded)[:4000])
-        tests = [TestResult(o.name, o.function, o.score, o.max_score, o.status, o.visibility,
-                            o.output, o.images) for o in plugin.outcomes]
+        tests = plugin.outcomes
         backend.close()
         return GradeResult(assignment.id, student, "graded", seed, time.monotonic() - start, tests,
                            round(sum(t.max_score for t in tests), 6), output=backend.output.text(),
