@@ -29,7 +29,7 @@ def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int = 0):
     per = n // classes
     radius = np.tile(np.linspace(0.0, 1.0, per), classes)
     label = np.repeat(np.arange(classes), per)
-    angle = (label * 2 * np.pi / classes + radius * 4.0
+    angle = (label * 2 * np.pi / classes + radius * 5.5       # about 7/8 of a turn per arm
              + rng.normal(scale=noise, size=per * classes))
     X = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
     return X, label.astype(np.int64)

@@ -65,7 +65,7 @@ HINTS: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {
             (("dw",), "dW = xᵀ·dout has W's shape (D, M); check the order of the product"),
             ((), "dx = dout·Wᵀ, dW = xᵀ·dout, db = Σ over rows of dout; each has the shape of what it differentiates"),
         ],
-        "relu_forward": [((), "out = np.maximum(x, 0); the cache needs x (or out)")],
+        "relu_forward": [((), "max(0, x) elementwise (np.maximum, not Python's max); keep x (or out) in the cache")],
         "relu_backward": [
             (("zero",), "the derivative at 0 is 0: use x > 0, not x >= 0"),
             ((), "dx = dout where x > 0, else 0; do not change dout in place"),

@@ -116,7 +116,7 @@ def discover(root: str | Path, assignment_id: str, staging: Path,
     if submitted.is_dir() and not submitted.is_symlink():
         return _nbgrader(submitted, assignment_id, max_entries)
     dirs = [e for e in listing if _kind(e) == "dir"]
-    if dirs and all((Path(e.path) / assignment_id).is_dir() for e in dirs):
+    if dirs and sum((Path(e.path) / assignment_id).is_dir() for e in dirs) * 2 >= len(dirs):
         return _nbgrader(root, assignment_id, max_entries)
     files = [e for e in listing if _kind(e) == "file"]
     if files and sum(bool(CANVAS.match(e.name)) for e in files) * 2 > len(files):
@@ -133,7 +133,7 @@ def _folder(root: Path, listing: list[os.DirEntry]) -> Discovery:
         if kind == "file" and suffix not in SUFFIXES:
             skipped.append(entry)
             continue
-        student = safe_id(entry.name[: -len(suffix)] if kind == "file" else entry.name)
+        student = safe_id(entry.name[: -len(suffix)] if suffix in SUFFIXES else entry.name)
         candidates.setdefault(student, []).append((entry, kind))
     if not candidates:
         raise DiscoveryError(f"no submissions found in {root}: expected one .py, .ipynb or .zip file "

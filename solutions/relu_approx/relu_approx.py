@@ -20,7 +20,8 @@ layers, knots or training steps is fine); never modify an input in place.
 import numpy as np
 
 
-def relu(z):
+def _relu(z):
+    """max(z, 0), elementwise."""
     return np.maximum(z, 0)
 
 
@@ -39,7 +40,7 @@ def shallow_forward(params, x):
     """
     ### BEGIN SOLUTION
     w, b, c, d = params
-    hidden = relu(x[:, None] * w + b)
+    hidden = _relu(x[:, None] * w + b)
     out = hidden @ c + d
     ### END SOLUTION
     return out
@@ -251,7 +252,7 @@ def fit_relu_net(x, y, n_units, steps=2000, lr=1e-2, seed=0):
     d = float(y.mean())
     for _ in range(steps):
         z = x[:, None] * w + b                # (n, k)
-        h = relu(z)
+        h = _relu(z)
         err = h @ c + d - y                   # (n,)
         g = 2 * err / len(x)                  # dL/df
         dz = (g[:, None] * c) * (z > 0)       # (n, k)

@@ -13,7 +13,7 @@ from student_lib import checks, datasets
 
 from ._common import ref_scores, returned
 
-SPIRALS_ACCURACY = 0.80     # the reference: 0.88–1.00 over 100 seeds
+SPIRALS_ACCURACY = 0.72     # the reference: 0.80–0.93 over 100 seeds; db averaged: 0.25–0.64
 XOR_ACCURACY = 0.90         # the reference: 1.00
 REGRESSION_MSE = 0.08       # held-out mean squared error; the reference: 0.015–0.045, a constant ≈ 0.8
 

@@ -1,0 +1,203 @@
+"""Public tests for backprop.py: run them with `python -m student_lib check` (or `pytest`).
+
+They count towards your grade, and the hidden tests check the same things on
+more and larger random cases. Each backward pass is compared with centred
+differences (student_lib.gradcheck), exactly as check_layer does for you.
+"""
+import numpy as np
+import pytest
+
+from student_lib import checks, datasets
+from student_lib.gradcheck import numerical_gradient, numerical_vjp, rel_error
+
+ASSIGNMENT = "backprop"
+
+
+def pair(value, function, names):
+    """The tuple a function returned, with a clear message if it has the wrong length."""
+    __tracebackhide__ = True
+    if not isinstance(value, (tuple, list)) or len(value) != len(names):
+        got = len(value) if isinstance(value, (tuple, list)) else "a single value"
+        checks.fail(f"{function} must return ({', '.join(names)}): {len(names)} values; it returned {got}")
+    return tuple(value)
+
+
+def forward(student, function, *inputs):
+    """(out, cache) from one of your forward functions, called on copies of the inputs.
+
+    The cache stays wherever your code runs (`with_handles(1)`): it can be any object.
+    """
+    __tracebackhide__ = True
+    inputs = [a.copy() for a in inputs]
+    return pair(getattr(student.with_handles(1), function)(*inputs), function, ("out", "cache"))
+
+
+def assert_gradient(got, numeric, what):
+    """`got` agrees with a centred-difference gradient: relative error below 1e-6."""
+    __tracebackhide__ = True
+    got = checks.assert_array(got, what=what, shape=numeric.shape)
+    err = rel_error(got, numeric)
+    if err > 1e-6 and not np.allclose(got, numeric, rtol=1e-6, atol=1e-9):
+        checks.fail(f"{what}: relative error {err:.1e} against centred differences (want < 1e-6).\n"
+                    f"  yours:   {np.array2string(got, precision=5)}\n"
+                    f"  numeric: {np.array2string(numeric, precision=5)}")
+
+
+X = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]])          # (N=2, D=3)
+W = np.array([[0.2, -0.1], [0.4, 0.3], [-0.5, 0.1]])       # (D=3, M=2)
+B = np.array([0.1, -0.2])                                   # (M=2,)
+DOUT = np.array([[1.0, -1.0], [0.5, 2.0]])                  # (N=2, M=2)
+Z = np.array([[-1.5, 0.3, 2.0], [0.7, -0.2, -3.0]])         # activations' input, away from 0
+
+
+@pytest.mark.grade(points=1, function="linear_forward")
+def test_linear_forward_example(student):
+    """linear_forward: out = x W + b, shape (N, M)."""
+    out, _ = forward(student, "linear_forward", X, W, B)
+    checks.assert_close(out, X @ W + B, what="linear_forward(X, W, b)", show_example=True)
+
+
+@pytest.mark.grade(points=1, function="linear_backward")
+def test_linear_backward_gradcheck(student):
+    """linear_backward: dx = dout Wᵀ, dW = xᵀ dout, db = Σ over the batch of dout."""
+    _, cache = forward(student, "linear_forward", X, W, B)
+    dx, dW, db = pair(student.linear_backward(DOUT.copy(), cache), "linear_backward", ("dx", "dW", "db"))
+    assert_gradient(dx, numerical_vjp(lambda v: v @ W + B, X, DOUT), "dx")
+    assert_gradient(dW, numerical_vjp(lambda v: X @ v + B, W, DOUT), "dW")
+    assert_gradient(db, numerical_vjp(lambda v: X @ W + v, B, DOUT), "db")
+
+
+@pytest.mark.grade(points=0.5, function="relu_forward")
+def test_relu_forward_example(student):
+    """relu_forward: out = max(0, x)."""
+    out, _ = forward(student, "relu_forward", Z)
+    checks.assert_close(out, np.maximum(Z, 0), what="relu_forward(x)", show_example=True, inputs=Z)
+
+
+@pytest.mark.grade(points=1, function="relu_backward")
+def test_relu_backward_gradcheck(student):
+    """relu_backward: dx = dout where x > 0, and 0 elsewhere."""
+    _, cache = forward(student, "relu_forward", Z)
+    dout = np.arange(1.0, 7.0).reshape(2, 3)
+    dx = student.relu_backward(dout, cache)
+    assert_gradient(dx, numerical_vjp(lambda v: np.maximum(v, 0), Z, dout), "relu_backward dx")
+
+
+@pytest.mark.grade(points=0.5, function="sigmoid_forward")
+def test_sigmoid_forward_example(student):
+    """sigmoid_forward: out = 1 / (1 + exp(-x))."""
+    out, _ = forward(student, "sigmoid_forward", Z)
+    checks.assert_close(out, 1 / (1 + np.exp(-Z)), what="sigmoid_forward(x)", show_example=True, inputs=Z)
+
+
+@pytest.mark.grade(points=1, function="sigmoid_backward")
+def test_sigmoid_backward_gradcheck(student):
+    """sigmoid_backward: dx = dout · s(1 − s) with s = sigmoid(x)."""
+    _, cache = forward(student, "sigmoid_forward", Z)
+    dout = np.arange(1.0, 7.0).reshape(2, 3)
+    dx = student.sigmoid_backward(dout, cache)
+    assert_gradient(dx, numerical_vjp(lambda v: 1 / (1 + np.exp(-v)), Z, dout), "sigmoid_backward dx")
+
+
+@pytest.mark.grade(points=1, function="mse_loss")
+def test_mse_loss_example(student):
+    """mse_loss: loss = (1/N) Σᵢ ½‖predᵢ − yᵢ‖², dpred = (pred − y) / N."""
+    pred, y = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, 0.0]]), np.array([[1.0, 0.0], [1.0, 4.0], [1.0, 1.0]])
+    loss, dpred = pair(student.mse_loss(pred, y), "mse_loss", ("loss", "dpred"))
+    checks.assert_scalar(loss, 0.5 * (4 + 4 + 2) / 3, what="mse_loss", show_example=True)
+    assert_gradient(dpred, numerical_gradient(lambda p: 0.5 * np.sum((p - y) ** 2) / 3, pred), "dpred")
+
+
+@pytest.mark.grade(points=1, function="softmax_cross_entropy")
+def test_softmax_cross_entropy_example(student):
+    """softmax_cross_entropy: equal scores give loss log C; dscores = (softmax − one-hot) / N."""
+    scores, y = np.zeros((4, 5)), np.array([0, 1, 2, 4])
+    loss, dscores = pair(student.softmax_cross_entropy(scores, y), "softmax_cross_entropy", ("loss", "dscores"))
+    checks.assert_scalar(loss, np.log(5), what="loss for all-zero scores", show_example=True)
+    expected = np.full((4, 5), 0.2)
+    expected[np.arange(4), y] -= 1
+    checks.assert_close(dscores, expected / 4, what="dscores for all-zero scores", show_example=True)
+
+
+@pytest.mark.grade(points=0.5, function="softmax_cross_entropy")
+def test_softmax_cross_entropy_large_scores(student):
+    """softmax_cross_entropy: must not overflow for scores as large as 1e4."""
+    scores, y = np.array([[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]]), np.array([0, 0])
+    loss, _ = pair(student.softmax_cross_entropy(scores, y), "softmax_cross_entropy", ("loss", "dscores"))
+    checks.assert_scalar(loss, (0.0 + 1e4 + np.log(2)) / 2, what="loss for scores up to 1e4", show_example=True)
+
+
+@pytest.mark.grade(points=0.5, function="init_mlp")
+def test_init_mlp_shapes(student):
+    """init_mlp([4, 8, 3]) gives W1 (4, 8), b1 (8,), W2 (8, 3), b2 (3,), biases zero."""
+    params = student.init_mlp([4, 8, 3], 0)
+    assert isinstance(params, dict) and sorted(params) == ["W1", "W2", "b1", "b2"], \
+        f"init_mlp must return a dict with keys W1, b1, W2, b2; got {params!r:.80}"
+    for key, shape in {"W1": (4, 8), "b1": (8,), "W2": (8, 3), "b2": (3,)}.items():
+        checks.assert_array(params[key], what=key, shape=shape)
+    checks.assert_close(params["b1"], np.zeros(8), what="b1", show_example=True)
+
+
+PARAMS = {"W1": np.array([[1.0, -1.0, 0.5], [0.5, 2.0, -1.0]]), "b1": np.array([0.1, 0.2, -0.3]),
+          "W2": np.array([[1.0, 0.0], [-1.0, 1.0], [0.5, 0.5]]), "b2": np.array([0.0, 0.1])}
+XS = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])
+YS = np.array([1, 0, 1])
+
+
+def fresh(params):
+    """Copies, so that a function that changes its inputs cannot change these examples."""
+    return {k: v.copy() for k, v in params.items()}
+
+
+def reference_scores(params, x, act):
+    return act(x @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
+
+
+@pytest.mark.grade(points=1, function="mlp_forward")
+def test_mlp_forward_example(student):
+    """mlp_forward: scores = act(X W1 + b1) W2 + b2 for one hidden layer."""
+    scores = student.mlp_forward(fresh(PARAMS), XS.copy())
+    checks.assert_close(scores, reference_scores(PARAMS, XS, lambda z: np.maximum(z, 0)),
+                        what="mlp_forward(params, X)", show_example=True)
+
+
+@pytest.mark.grade(points=1, function="mlp_loss_and_grads")
+def test_mlp_loss_and_grads_gradcheck(student):
+    """mlp_loss_and_grads: every gradient agrees with centred differences of the loss (reg = 0.1)."""
+    def loss_of(params):
+        s = reference_scores(params, XS, lambda z: np.maximum(z, 0))
+        s = s - s.max(axis=1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        return -logp[np.arange(3), YS].mean() + 0.05 * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
+    loss, grads = pair(student.mlp_loss_and_grads(fresh(PARAMS), XS.copy(), YS.copy(), reg=0.1), "mlp_loss_and_grads",
+                       ("loss", "grads"))
+    checks.assert_scalar(loss, loss_of(PARAMS), what="loss", show_example=True)
+    assert isinstance(grads, dict) and sorted(grads) == sorted(PARAMS), \
+        "grads must be a dict with exactly the keys of params"
+    for key in PARAMS:
+        numeric = numerical_gradient(lambda v: loss_of({**PARAMS, key: v}), PARAMS[key])
+        assert_gradient(grads[key], numeric, f"grads[{key!r}]")
+
+
+@pytest.mark.grade(points=0.5, function="sgd_step")
+def test_sgd_step_example(student):
+    """sgd_step: a new dict with p − lr · grad."""
+    grads = {k: np.ones_like(v) for k, v in PARAMS.items()}
+    new = student.sgd_step(fresh(PARAMS), grads, 0.5)
+    assert isinstance(new, dict) and sorted(new) == sorted(PARAMS), "sgd_step must return a dict like params"
+    for key in PARAMS:
+        checks.assert_close(new[key], PARAMS[key] - 0.5, what=f"new {key}", show_example=True)
+    checks.assert_not_mutated(student.last_call, what="sgd_step")
+
+
+@pytest.mark.grade(points=1, function="train_mlp", timeout=30)
+def test_train_mlp_xor(student):
+    """train_mlp: an MLP [2, 16, 2] learns XOR in 30 epochs (held-out accuracy ≥ 0.9)."""
+    X, y = datasets.xor_blobs(200, seed=1)
+    X_train, y_train, X_test, y_test = datasets.split(X, y, seed=1)
+    params, history = pair(student.train_mlp(X_train, y_train, [2, 16, 2], epochs=30), "train_mlp",
+                           ("params", "history"))
+    assert len(history) == 30, f"history must have one loss per epoch (30); it has {len(history)}"
+    scores = reference_scores(params, X_test, lambda z: np.maximum(z, 0))
+    acc = float(np.mean(scores.argmax(axis=1) == y_test))
+    assert acc >= 0.9, f"held-out accuracy on XOR is {acc:.2f}; it should reach 0.9"

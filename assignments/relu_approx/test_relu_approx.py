@@ -1,0 +1,143 @@
+"""Public tests for relu_approx.py: run them with `python -m student_lib check`.
+
+They count towards your grade, and the grader runs more cases like them on
+targets you have not seen. Your nets are evaluated with the checker's own
+forward pass (`student_lib.plot.shallow_values`), so a bug in your
+`shallow_forward` costs only that function's points.
+"""
+import numpy as np
+import pytest
+
+from student_lib import checks, targets
+from student_lib.plot import deep_values, hidden_units, plot_shallow, read_deep, read_shallow, shallow_values
+
+ASSIGNMENT = "relu_approx"
+
+
+def shallow(params, what, max_units):
+    """The returned net as float64 arrays, with a clear failure if it is malformed or too big."""
+    __tracebackhide__ = True
+    try:
+        net = read_shallow(params)
+    except (ValueError, TypeError) as exc:
+        checks.fail(f"{what} did not return a valid shallow net (w, b, c, d): {exc}")
+    if len(net[0]) > max_units:
+        checks.fail(f"{what} returned {len(net[0])} units; at most {max_units} are allowed")
+    return net
+
+
+def show(attach, title, draw):
+    """Attach a picture when matplotlib is installed (`pip install nngrade[plots]`)."""
+    try:
+        attach(title, draw())
+    except ImportError:
+        pass
+
+
+def deep(layers, what):
+    __tracebackhide__ = True
+    try:
+        return read_deep(layers)
+    except (ValueError, TypeError) as exc:
+        checks.fail(f"{what} did not return a valid deep net [(W1, b1), ...]: {exc}")
+
+
+@pytest.mark.grade(points=1, function="shallow_forward")
+def test_shallow_forward_small_net(student):
+    """shallow_forward gives wrong values for a net with 2 units."""
+    params = (np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
+    x = np.array([-2.0, -0.25, 0.25, 0.75, 2.0])
+    expected = -1.0 + 3.0 * np.maximum(x, 0) + 0.5 * np.maximum(1.0 - 2.0 * x, 0)
+    checks.assert_close(student.shallow_forward(params, x), expected, what="shallow_forward",
+                        show_example=True, inputs=x)
+
+
+@pytest.mark.grade(points=1, function="interpolate_pwl")
+def test_interpolate_pwl_four_knots(student):
+    """interpolate_pwl does not pass through the knots with straight lines between them."""
+    xs, ys = np.array([0.0, 1.0, 1.5, 3.0]), np.array([1.0, -1.0, 2.0, 2.0])
+    net = shallow(student.interpolate_pwl(xs, ys), "interpolate_pwl with 4 knots", max_units=3)
+    x = np.linspace(0, 3, 13)
+    checks.assert_close(shallow_values(net, x), np.interp(x, xs, ys),
+                        what="the net of interpolate_pwl", show_example=True, inputs=x)
+
+
+@pytest.mark.grade(points=1, function="step_approx")
+def test_step_approx_at_zero(student):
+    """step_approx(0, 0.5) is not 0 below -0.25, 1 above 0.25 and linear between."""
+    net = shallow(student.step_approx(0.0, 0.5), "step_approx", max_units=2)
+    x = np.array([-3.0, -0.25, -0.125, 0.0, 0.125, 0.25, 3.0])
+    checks.assert_close(shallow_values(net, x), np.clip(x / 0.5 + 0.5, 0, 1),
+                        what="the net of step_approx(0, 0.5)", show_example=True, inputs=x)
+
+
+@pytest.mark.grade(points=2, function="approximate")
+def test_approximate_sine(student, credit, attach):
+    """approximate(sin(3x), -1, 1, 8 units) is less accurate than 9 equally spaced knots."""
+    f, n_units = targets.Smooth("sin", 3.0), 8
+    net = shallow(student.approximate(f, -1.0, 1.0, n_units), "approximate", max_units=n_units)
+    show(attach, "approximate: your net against sin(3x)",
+         lambda: plot_shallow(net, f, -1.0, 1.0, "sin(3x), 8 units"))
+    x = np.linspace(-1, 1, 4001)
+    uniform = np.linspace(-1, 1, n_units + 1)
+    err = np.max(np.abs(shallow_values(net, x) - f(x)))
+    err_uniform = np.max(np.abs(np.interp(x, uniform, f(uniform)) - f(x)))
+    if err > 1.05 * err_uniform:
+        credit(max(0.0, np.log(1 / err) / np.log(1 / (1.05 * err_uniform))),
+               f"sup-error {err:.3g}; 9 equally spaced knots give {err_uniform:.3g}")
+
+
+@pytest.mark.grade(points=1, function="sawtooth")
+def test_sawtooth_small_m(student):
+    """sawtooth(m) is not the m-fold tent map on [0, 1] for m = 1, 2, 3."""
+    x = np.linspace(0, 1, 33)
+    g = x
+    for m in (1, 2, 3):
+        g = 2 * np.minimum(g, 1 - g)
+        layers = deep(student.sawtooth(m), f"sawtooth({m})")
+        checks.assert_close(deep_values(layers, x), g, what=f"sawtooth({m})",
+                            show_example=True, inputs=x)
+        if hidden_units(layers) > 8 * m + 8:
+            checks.fail(f"sawtooth({m}) has {hidden_units(layers)} hidden units; keep it O(m)")
+
+
+@pytest.mark.grade(points=1, function="square_approx")
+def test_square_approx_small_m(student):
+    """square_approx(m) misses x**2 by more than 2**(-2m-2) for m = 1, 2, 3."""
+    x = np.linspace(0, 1, 257)
+    for m in (1, 2, 3):
+        layers = deep(student.square_approx(m), f"square_approx({m})")
+        err = np.max(np.abs(deep_values(layers, x) - x ** 2))
+        if err > 2.0 ** (-2 * m - 2) * (1 + 1e-6):
+            checks.fail(f"square_approx({m}) has sup-error {err:.4g}; it must be at most "
+                        f"2**(-2m-2) = {2.0 ** (-2 * m - 2):.4g}")
+
+
+@pytest.mark.grade(points=1, function="softplus_from_sigmoids")
+def test_softplus_from_sigmoids_n3(student):
+    """softplus_from_sigmoids(x, 3) is not sigmoid(x - 0.5) + sigmoid(x - 1.5) + sigmoid(x - 2.5)."""
+    x = np.array([-4.0, 0.0, 0.5, 1.0, 2.5, 6.0])
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+    expected = sigmoid(x - 0.5) + sigmoid(x - 1.5) + sigmoid(x - 2.5)
+    checks.assert_close(student.softplus_from_sigmoids(x, 3), expected,
+                        what="softplus_from_sigmoids(x, 3)", show_example=True, inputs=x)
+
+
+@pytest.mark.grade(points=2, function="fit_relu_net", timeout=20)
+def test_fit_relu_net_zigzag(student, credit, attach):
+    """fit_relu_net does not learn a zigzag from 200 noisy samples (20 units, default steps and lr)."""
+    f = targets.PiecewiseLinear([-2.2, -1.0, 0.5, 2.2], [1.0, -1.0, 0.8, -0.2])
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-2, 2, 200)
+    y = f(x) + 0.05 * rng.normal(size=200)
+    net = shallow(student.fit_relu_net(x, y, 20), "fit_relu_net", max_units=20)
+    show(attach, "fit_relu_net: your trained net against the zigzag",
+         lambda: plot_shallow(net, f, -2.0, 2.0))
+    grid = np.linspace(-2, 2, 2001)
+    relative = np.mean((shallow_values(net, grid) - f(grid)) ** 2) / np.var(f(grid))
+    if not relative <= 0.5:
+        credit(float(np.clip((1.0 - relative) / 0.5, 0, 1)) if np.isfinite(relative) else 0.0,
+               f"held-out mean squared error is {relative:.2f} times the target's variance; "
+               f"full marks at 0.5 or less (1.0 is no better than predicting the mean)")

@@ -1,0 +1,120 @@
+"""Canvas: the gradebook import CSV, and an optional push through the REST API.
+
+    nngrade export canvas OUT -o grades.csv --roster canvas_export.csv \\
+        --assignment-title "Backprop" --assignment-id 4242
+
+The CSV is Canvas's own gradebook layout: the columns `Student, ID, SIS User
+ID, SIS Login ID, Section`, then one column `<Assignment title> (<assignment
+id>)`, a "Points Possible" row, and one row per student of the roster (the
+gradebook export of the course: Grades → Export → "Export Entire Gradebook").
+Import it in Grades → Import. Students with no result keep an empty cell
+(Canvas then leaves their grade alone) unless `--missing zero`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.exporters.results import fmt_score, load_results
+from autograder.exporters.roster import Roster, read_csv
+from autograder.result import GradeResult, write_atomic
+
+FIXED_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+POINTS_ROW = "    Points Possible"
+
+
+@dataclass
+class Export:
+    """What an export wrote, and what the TA should be told about."""
+
+    rows: int
+    missing: list[str] = field(default_factory=list)      # roster students with no result
+    unmatched: list[str] = field(default_factory=list)    # results with no roster student
+
+    def warnings(self) -> list[str]:
+        out = []
+        if self.missing:
+            out.append(f"{len(self.missing)} student(s) of the roster have no result: "
+                       + ", ".join(self.missing))
+        if self.unmatched:
+            out.append(f"{len(self.unmatched)} result(s) match no roster student (not exported): "
+                       + ", ".join(self.unmatched))
+        return out
+
+
+def read_roster(path: str | Path) -> Roster:
+    """A Canvas gradebook export (or any CSV with its first five columns)."""
+    fieldnames, rows = read_csv(path)
+    lacking = [c for c in ("Student", "ID") if c not in fieldnames]
+    if lacking:
+        raise ValueError(f"{path} is not a Canvas roster: no column {', '.join(lacking)} "
+                         "(export it from Grades → Export)")
+    rows = [r for r in rows if (r.get("Student") or "").strip() not in ("", "Points Possible",
+                                                                          "Student, Test")
+            and (r.get("ID") or "").strip()]
+    return Roster(fieldnames, rows, ("ID", "SIS User ID", "SIS Login ID"), "Student")
+
+
+def gradebook_csv(results: dict[str, GradeResult], roster: Roster, title: str,
+                  assignment_id: str | int, missing: str = "empty") -> tuple[str, Export]:
+    """The CSV text and a summary. `missing` is "empty" or "zero"."""
+    column = f"{title} ({assignment_id})"
+    max_score = max(r.max_score for r in results.values())
+    matched, unmatched = roster.match(list(results))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIXED_COLUMNS + [column])
+    writer.writerow([POINTS_ROW, "", "", "", ""] + [fmt_score(max_score)])
+    report = Export(rows=len(roster.rows), unmatched=unmatched)
+    for i, row in enumerate(roster.rows):
+        if i in matched:
+            grade = fmt_score(results[matched[i]].score)
+        else:
+            grade = "0" if missing == "zero" else ""
+            report.missing.append(row["Student"])
+        writer.writerow([row.get(c, "") for c in FIXED_COLUMNS] + [grade])
+    return buffer.getvalue(), report
+
+
+def export_csv(out_dir: str | Path, output: str | Path, roster_path: str | Path, title: str,
+               assignment_id: str | int, missing: str = "empty") -> Export:
+    """Read the batch results in `out_dir`, write the Canvas CSV to `output`."""
+    text, report = gradebook_csv(load_results(out_dir), read_roster(roster_path), title,
+                                 assignment_id, missing)
+    write_atomic(Path(output), text)
+    return report
+
+
+def push(out_dir: str | Path, roster_path: str | Path, *, url: str, token: str, course: int,
+         assignment: int, comments: bool = True) -> Export:
+    """Post the grades to Canvas in one bulk update (`canvasapi`); the roster maps ids.
+
+    Returns the same summary as the CSV export; students without a result are
+    left untouched in Canvas.
+    """
+    from canvasapi import Canvas
+    results = load_results(out_dir)
+    roster = read_roster(roster_path)
+    matched, unmatched = roster.match(list(results))
+    report = Export(rows=len(matched), unmatched=unmatched,
+                    missing=[r["Student"] for i, r in enumerate(roster.rows) if i not in matched])
+    grade_data = {}
+    for i, student in matched.items():
+        result = results[student]
+        entry = {"posted_grade": fmt_score(result.score)}
+        if comments:
+            entry["text_comment"] = comment(result)
+        grade_data[roster.rows[i]["ID"].strip()] = entry
+    canvas_assignment = Canvas(url, token).get_course(course).get_assignment(assignment)
+    canvas_assignment.submissions_bulk_update(grade_data=grade_data)
+    return report
+
+
+def comment(result: GradeResult) -> str:
+    """A short submission comment: the score per function (no hidden test detail)."""
+    if result.status != "graded":
+        return f"nngrade could not grade this submission: {result.message}"
+    parts = [f"{f} {fmt_score(s)}/{fmt_score(m)}" for f, (s, m) in result.by_function().items()]
+    return f"nngrade: {fmt_score(result.score)}/{fmt_score(result.max_score)} — " + ", ".join(parts)

@@ -1,0 +1,82 @@
+"""Hidden suite, part 5: the contract every function keeps (SPEC §2).
+
+Shape and dtype preserved (0-d, empty and n-d inputs; float32 stays float32),
+inputs never modified in place, and whole-array (vectorised) computation.
+"""
+import numpy as np
+import pytest
+
+from student_lib import checks
+
+from ._common import ELEMENTWISE, REF, SOFTMAX, each, median_seconds
+
+ALL = ELEMENTWISE + SOFTMAX
+
+# Vectorisation: a call may take RATIO times as long as the suite's reference on
+# the same input (timed just before, on this machine), and at least FLOOR
+# seconds. Measured on 2 cores under a load of 6, 200,000 float32 numbers:
+# whole-array versions take 0.03-45 ms, within 1-4x the reference (and under
+# 7 ms where the floor applies); loops over elements take 0.15-3 µs per element,
+# 30-600 ms, the common ones (for i in range(...), np.vectorize,
+# np.apply_along_axis) 0.4 µs or more. The expensive GELU pair has the widest
+# budget: only its slower loops are caught.
+N_ELEMENTS = 200_000
+RATIO, FLOOR = 10.0, 0.03
+
+
+def arguments(name: str, x: np.ndarray, rng) -> tuple:
+    if name == "softmax_vjp":
+        return x, rng.normal(size=x.shape).astype(x.dtype)
+    return (x,)
+
+
+def shape_cases(name: str, rng) -> list:
+    """(x, kwargs, description) covering float32 and float64, n-d, 0-d and empty inputs."""
+    if name in SOFTMAX:
+        return [(rng.normal(size=(2, 3, 4)).astype(np.float32), {}, "a float32 array of shape (2, 3, 4)"),
+                (rng.normal(size=5), {}, "a float64 array of shape (5,)"),
+                (rng.normal(size=(3, 4)).astype(np.float32), {"axis": 0},
+                 "a float32 array of shape (3, 4) with axis=0")]
+    return [(rng.normal(size=(2, 3, 4)).astype(np.float32), {}, "a float32 array of shape (2, 3, 4)"),
+            (np.array(rng.normal()), {}, "a 0-d float64 array"),
+            (np.zeros((0, 3), dtype=np.float32), {}, "an empty float32 array of shape (0, 3)")]
+
+
+@pytest.mark.parametrize("name", each(ALL, 0.5, "keeps the input's shape and dtype"))
+def test_keeps_shape_and_dtype(student, rng, name):
+    """Does not return an array of the input's shape and dtype (float32 in, float32 out)."""
+    for x, kwargs, description in shape_cases(name, rng):
+        got = getattr(student, name)(*arguments(name, x, rng), **kwargs)
+        checks.assert_array(got, what=f"{name} for {description}", shape=x.shape, dtype=x.dtype)
+
+
+@pytest.mark.parametrize("name", each(ALL, 0.5, "leaves its inputs unchanged"))
+def test_leaves_inputs_unchanged(student, rng, name):
+    """Modifies its input in place: the caller's array must be left as it was."""
+    x = rng.normal(0.0, 3.0, size=(4, 5))
+    getattr(student, name)(*arguments(name, x, rng))
+    checks.assert_not_mutated(student.last_call, what=name)
+
+
+def big_input(name: str, rng) -> np.ndarray:
+    if name in SOFTMAX:
+        return rng.normal(0.0, 3.0, size=(N_ELEMENTS // 5, 5)).astype(np.float32)
+    return rng.normal(0.0, 3.0, size=N_ELEMENTS).astype(np.float32)
+
+
+@pytest.mark.parametrize("name", each(ALL, 0.5, "vectorised"))
+def test_vectorised(student, rng, name):
+    """Far too slow for a whole-array numpy computation: is there a Python loop over the elements?"""
+    args = arguments(name, big_input(name, rng), rng)
+    budget = max(FLOOR, RATIO * median_seconds(REF[name], *args))
+    fastest = np.inf
+    for _ in range(2):          # a second try absorbs a scheduling hiccup; a loop is slow twice
+        getattr(student, name)(*args)
+        fastest = min(fastest, student.last_call.seconds)
+        if fastest <= budget or fastest > 3 * budget:
+            break
+    if fastest > budget:
+        checks.fail(f"{name} took {fastest:.2f} s on {args[0].size:,} numbers, more than "
+                    f"{RATIO:.0f} times a vectorised version; replace loops over elements "
+                    f"(for, list comprehensions, np.vectorize, np.apply_along_axis) by numpy "
+                    f"operations on whole arrays")

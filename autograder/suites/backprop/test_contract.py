@@ -1,0 +1,96 @@
+"""Hidden suite, part 5: the contract every function keeps.
+
+- no function changes its inputs in place;
+- float32 in, float32 out for the layers and losses.
+Each row grades one function; backward rows call their own forward for the cache.
+"""
+import numpy as np
+import pytest
+
+from student_lib import checks
+
+from ._common import forward, random_params, returned
+
+BACKWARD_RETURNS = {"linear_backward": ("dx", "dW", "db")}
+
+
+def layer_call(student, rng, name, dtype=np.float64):
+    """Call one layer or loss function on random inputs of `dtype`; (what it returned, input names)."""
+    def r(*shape):
+        return rng.normal(size=shape).astype(dtype)
+    x, W, b = r(4, 3), r(3, 2), r(2)
+    if name == "linear_forward":
+        return forward(student, name, x, W, b)
+    if name == "linear_backward":
+        _, cache = forward(student, "linear_forward", x, W, b)
+        return student.linear_backward(r(4, 2), cache)
+    if name in ("relu_forward", "sigmoid_forward"):
+        return forward(student, name, x)
+    if name in ("relu_backward", "sigmoid_backward"):
+        _, cache = forward(student, name.replace("backward", "forward"), x + np.sign(x).astype(dtype))
+        return getattr(student, name)(r(4, 3), cache)
+    if name == "mse_loss":
+        return student.mse_loss(x, r(4, 3))
+    if name == "softmax_cross_entropy":
+        return student.softmax_cross_entropy(x, rng.integers(0, 3, size=4))
+    raise KeyError(name)
+
+
+def mlp_call(student, rng, name):
+    params = random_params(rng, [2, 5, 3])
+    X = rng.normal(size=(6, 2))
+    grads = {k: rng.normal(size=v.shape) for k, v in params.items()}
+    if name == "init_mlp":
+        return student.init_mlp([2, 5, 3], 0)
+    if name == "mlp_forward":
+        return student.mlp_forward(params, X)
+    if name == "mlp_loss_and_grads":
+        return student.mlp_loss_and_grads(params, X, rng.integers(0, 3, size=6), reg=0.1)
+    if name == "sgd_step":
+        return student.sgd_step(params, grads, 0.1)
+    if name == "train_mlp":
+        return student.train_mlp(X, rng.integers(0, 3, size=6), [2, 5, 3], epochs=2, batch_size=4)
+    raise KeyError(name)
+
+
+LAYERS = ["linear_forward", "linear_backward", "relu_forward", "relu_backward",
+          "sigmoid_forward", "sigmoid_backward", "mse_loss", "softmax_cross_entropy"]
+MLP = ["init_mlp", "mlp_forward", "mlp_loss_and_grads", "sgd_step", "train_mlp"]
+
+
+def graded(names, points):
+    return [pytest.param(n, id=n, marks=pytest.mark.grade(points=points, function=n,
+                                                           name=f"{n}: leaves its inputs unchanged"))
+            for n in names]
+
+
+@pytest.mark.parametrize("name", graded(LAYERS + MLP, 0.5))
+def test_leaves_inputs_unchanged(student, rng, name):
+    """The function changed one of its input arrays in place; work on new arrays instead."""
+    if name in LAYERS:
+        layer_call(student, rng, name)
+    else:
+        mlp_call(student, rng, name)
+    checks.assert_not_mutated(student.last_call, what=name)
+
+
+def float32_rows():
+    return [pytest.param(n, id=n, marks=pytest.mark.grade(points=0.5, function=n,
+                                                           name=f"{n}: float32 in, float32 out"))
+            for n in LAYERS]
+
+
+@pytest.mark.parametrize("name", float32_rows())
+def test_keeps_float32(student, rng, name):
+    """Given float32 arrays, the function must return float32 arrays (no silent upcast to float64)."""
+    value = layer_call(student, rng, name, np.float32)
+    if name.endswith("_forward"):
+        arrays = {"out": value[0]}
+    elif name == "linear_backward":
+        arrays = dict(zip(BACKWARD_RETURNS[name], returned(value, function=name, names=BACKWARD_RETURNS[name])))
+    elif name in ("mse_loss", "softmax_cross_entropy"):
+        arrays = {"the gradient": returned(value, function=name, names=("loss", "gradient"))[1]}
+    else:
+        arrays = {"dx": value}
+    for label, got in arrays.items():
+        checks.assert_array(got, what=f"{name}'s {label}", dtype=np.float32)

@@ -1,0 +1,50 @@
+"""Hidden tests: sigmoids as soft ReLUs, and learning a net by gradient descent."""
+import numpy as np
+import pytest
+
+from autograder.suites.relu_approx.nets import fit_data, fit_target, grade_fit
+from student_lib import checks
+
+
+def sigmoid_sum(x, n):
+    """Σᵢ₌₁ⁿ sigmoid(x − i + 0.5) in float64, stably."""
+    z = np.asarray(x, dtype=np.float64)[..., None] - (np.arange(1, n + 1) - 0.5)
+    return (0.5 * (1 + np.tanh(z / 2))).sum(axis=-1)
+
+
+# ------------------------------------------------------------ softplus_from_sigmoids
+@pytest.mark.grade(points=3, function="softplus_from_sigmoids")
+def test_softplus_from_sigmoids_values(student, rng):
+    """softplus_from_sigmoids is not the sum of the n shifted sigmoids."""
+    for n in (1, 3, int(rng.integers(5, 15)), 50):
+        x = rng.uniform(-10, n + 10, size=500)
+        checks.assert_close(student.softplus_from_sigmoids(x, n), sigmoid_sum(x, n),
+                            what=f"softplus_from_sigmoids(x, n={n})", rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.grade(points=1, function="softplus_from_sigmoids")
+def test_softplus_from_sigmoids_any_shape(student, rng):
+    """softplus_from_sigmoids does not work elementwise on a 2-D array."""
+    x = rng.uniform(-5, 15, size=(7, 9))
+    checks.assert_close(student.softplus_from_sigmoids(x, 10), sigmoid_sum(x, 10),
+                        what="softplus_from_sigmoids on an array of shape (7, 9)", rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.grade(points=1, function="softplus_from_sigmoids")
+def test_softplus_from_sigmoids_float32(student, rng):
+    """softplus_from_sigmoids does not keep float32 inputs in float32."""
+    x = rng.uniform(-5, 15, size=100).astype(np.float32)
+    checks.assert_close(student.softplus_from_sigmoids(x, 10), sigmoid_sum(x, 10).astype(np.float32),
+                        what="softplus_from_sigmoids(float32 x, 10)", rtol=1e-4, atol=1e-5)
+
+
+# ------------------------------------------------------------ fit_relu_net
+@pytest.mark.parametrize("kind", ["piecewise_linear", "piecewise_smooth", "step"])
+@pytest.mark.grade(points=2, function="fit_relu_net", timeout=20)
+def test_fit_relu_net_hidden_target(student, rng, credit, kind):
+    """fit_relu_net does not learn a hidden piecewise target from 200 noisy samples."""
+    f = fit_target(rng, kind)
+    x, y = fit_data(rng, f)
+    n_units, seed = 20, int(rng.integers(0, 1000))
+    net = student.fit_relu_net(x, y, n_units, seed=seed)
+    grade_fit(net, f, n_units, credit, what=f"fit_relu_net on a hidden {kind.replace('_', '-')} target")

@@ -1,0 +1,85 @@
+"""`nngrade batch` killed with SIGKILL halfway, then `--resume`: only the rest is graded, same results."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from autograder.examples import materialize
+
+ASSIGNMENT = "backprop"
+STUDENTS = {"ann": "correct", "ben": "buggy_db_averaged", "cat": "correct", "dov": "buggy_mse_missing_mean",
+            "eli": "hostile_exit_at_import", "fen": "buggy_dw_transposed"}
+
+
+def batch(root: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "autograder", "batch", ASSIGNMENT, str(root), "-o", str(out),
+                             "--seed", "1", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = {int(c) for c in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo.extend(children - found)
+            found |= children
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def results(out: Path) -> dict[str, dict]:
+    return {p.stem: {k: v for k, v in json.loads(p.read_text()).items() if k != "execution_time"}
+            for p in out.glob("*.json")}
+
+
+def test_sigkill_then_resume_grades_only_what_was_missing(tmp_path):
+    examples = materialize(ASSIGNMENT, tmp_path / "examples")
+    root = tmp_path / "class"
+    root.mkdir()
+    for student, example in STUDENTS.items():
+        shutil.copy(examples[example], root / f"{student}.py")
+
+    out = tmp_path / "out"
+    proc = batch(root, out, "-j", "1")
+    deadline = time.monotonic() + 180
+    while len(list(out.glob("*.json"))) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    family = descendants(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    done = {p.name: p.stat().st_ino for p in out.glob("*.json")}
+    assert 2 <= len(done) < len(STUDENTS), "killed halfway"
+    assert family, "the batch had grading processes"
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in family) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in family), "grading processes outlived a killed batch"
+
+    resumed = batch(root, out, "-j", "2", "--resume")
+    log = resumed.communicate(timeout=300)[0]
+    assert resumed.returncode == 0, log
+    match = re.search(r"graded (\d+) submission\(s\), (\d+) kept from an earlier run", log)
+    assert match and (int(match[1]), int(match[2])) == (len(STUDENTS) - len(done), len(done)), log
+    assert {name: out.joinpath(name).stat().st_ino for name in done} == done, "results were rewritten"
+
+    straight = tmp_path / "straight"
+    assert batch(root, straight, "-j", "2").wait(timeout=300) == 0
+    assert results(out) == results(straight)
+    assert len(results(out)) == len(STUDENTS)
+    assert (out / "grades.csv").read_text() == (straight / "grades.csv").read_text()

@@ -1,0 +1,46 @@
+"""The local pool survives a grading process that dies or hangs, and blames the right job."""
+from __future__ import annotations
+
+import os
+import time
+
+from autograder.batch import executors
+from autograder.batch.executors import LocalPool
+
+
+def behave(job: dict) -> dict:
+    """Stands in for grade_job inside the pool: obeys job["do"]."""
+    if job["do"] == "crash":
+        os._exit(3)                 # as if the kernel killed the grading process
+    if job["do"] == "hang":
+        time.sleep(120)             # bounded, and the watchdog ends it long before
+    return {"student": job["student"], "status": "graded", "pid": os.getpid()}
+
+
+def jobs(*plan: str, budget: float = 60.0) -> list[dict]:
+    return [{"assignment": "backprop", "student": f"s{i}_{do}", "seed": 0, "sha256": "", "do": do,
+             "budget_seconds": budget} for i, do in enumerate(plan)]
+
+
+def run(pool: LocalPool, todo: list[dict]) -> dict[str, dict]:
+    results: dict[str, dict] = {}
+    pool.run(todo, lambda r: results.__setitem__(r["student"], r))
+    return results
+
+
+def test_a_crashing_submission_is_recorded_and_the_others_are_graded():
+    results = run(LocalPool(2, grade=behave), jobs("ok", "crash", "ok", "ok", "ok"))
+    assert sorted(results) == ["s0_ok", "s1_crash", "s2_ok", "s3_ok", "s4_ok"]
+    crash = results["s1_crash"]
+    assert crash["status"] == "ungradable" and crash["score"] == 0
+    assert "crashed the grading process" in crash["message"]
+    assert all(results[s]["status"] == "graded" for s in results if s.endswith("ok"))
+
+
+def test_a_hung_grading_process_is_killed_by_the_watchdog(monkeypatch):
+    monkeypatch.setattr(executors, "GRACE_SECONDS", 1.0)
+    start = time.monotonic()
+    results = run(LocalPool(2, grade=behave), jobs("hang", "ok", "ok", budget=0.5))
+    assert time.monotonic() - start < 60
+    assert "took far longer than its time budget" in results["s0_hang"]["message"]
+    assert results["s1_ok"]["status"] == results["s2_ok"]["status"] == "graded"

@@ -1,0 +1,38 @@
+"""No hidden-test line and no hidden expected value reaches a student (relu_approx).
+
+Every example submission (the solution and each realistic bug) is graded once;
+everything a student can see about it is searched: the result JSON's text
+fields, the grade table, the HTML report, the markdown (Gradescope) and the
+output of `python -m student_lib check`. Hidden lines are every non-trivial,
+non-docstring line of `autograder/suites/**/*.py` that is not public anyway.
+The same feedback must name each bug's functions with a hint.
+"""
+from __future__ import annotations
+
+import pytest
+
+from autograder.release.leaks import audit_examples
+
+ASSIGNMENT = "relu_approx"
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory):
+    return audit_examples(ASSIGNMENT, tmp_path_factory.mktemp(ASSIGNMENT))
+
+
+def test_examples_were_graded(audit):
+    assert audit.results["correct"]["score"] == audit.results["correct"]["max_score"] > 0
+    assert len(audit.results) >= 5 and audit.secrets
+
+
+def test_no_hidden_line_or_value_in_grading_feedback(audit):
+    assert audit.feedback_problems == {}
+
+
+def test_no_hidden_line_in_check_output(audit):
+    assert audit.check_problems == {}
+
+
+def test_every_bug_is_named_with_a_hint(audit):
+    assert audit.unnamed_bugs == {}
