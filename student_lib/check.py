@@ -198,7 +198,7 @@ def print_report(handout: Handout, reports: list[FunctionReport], console, *, ve
         state = r.state
         detail = ""
         if state == "not started":
-            detail = "[dim]not started (still raises NotImplementedError)[/]"
+            detail = "[dim]not started yet[/]"
         elif state == "failed":
             shown = r.problems() if verbose else r.problems()[:1]
             parts = [f"[red]{escape(o.name)}[/]: {escape(o.output)}" if o.output else f"[red]{escape(o.name)}[/]"

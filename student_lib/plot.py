@@ -97,17 +97,22 @@ def kinks(params) -> np.ndarray:
 
 
 # ------------------------------------------------------------ drawing
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+def _figure(size=(6, 4.5)):
+    """A matplotlib Figure with its Agg canvas; no pyplot, no global state."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=size)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _net_axes(fig):
+    return fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
 
 
 def _png(fig, path) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    _pyplot().close(fig)
+    fig.savefig(buf, format="png", dpi=72)
     data = buf.getvalue()
     if path is not None:
         Path(path).write_bytes(data)
@@ -137,11 +142,10 @@ def plot_shallow(params, target, a: float, b: float, title: str = "", path=None)
     - path: if given, the PNG is also written there
     Returns the PNG bytes.
     """
-    plt = _pyplot()
     x = np.linspace(a, b, 801)
     ks = kinks(params)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 4.5), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 1]})
+    fig = _figure()
+    top, bottom = _net_axes(fig)
     _draw_net(top, bottom, x, shallow_values(params, x), np.asarray(target(x), dtype=np.float64),
               ks[(ks >= a) & (ks <= b)], title or f"{len(read_shallow(params)[0])} units")
     return _png(fig, path)
@@ -149,10 +153,9 @@ def plot_shallow(params, target, a: float, b: float, title: str = "", path=None)
 
 def plot_deep(layers, target, a: float = 0.0, b: float = 1.0, title: str = "", path=None) -> bytes:
     """PNG of a deep net against `target` on [a, b], with the error below."""
-    plt = _pyplot()
     x = np.linspace(a, b, 2049)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 4.5), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 1]})
+    fig = _figure()
+    top, bottom = _net_axes(fig)
     _draw_net(top, bottom, x, deep_values(layers, x), np.asarray(target(x), dtype=np.float64),
               [], title or f"{hidden_units(layers)} hidden units")
     return _png(fig, path)
@@ -233,14 +236,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _montage(pictures: list[tuple[str, bytes]], path) -> None:
-    plt = _pyplot()
+    from matplotlib.image import imread
     cols = 2
     rows = (len(pictures) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(12, 4.5 * rows), squeeze=False)
+    fig = _figure(size=(12, 4.5 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for ax, (_, png) in zip(axes.ravel(), pictures):
-        ax.imshow(plt.imread(io.BytesIO(png), format="png"))
+        ax.imshow(imread(io.BytesIO(png), format="png"))
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    fig.savefig(path, dpi=72)

@@ -125,7 +125,7 @@ class DaskCluster:
                                      key=f"nngrade-{job['assignment']}-{job['student']}-{id(job)}"): job
                        for job in jobs}
             try:
-                for future in as_completed(futures):
+                for future in as_completed(list(futures), loop=client.loop):
                     job = futures[future]
                     try:
                         result = future.result()

@@ -11,6 +11,8 @@ failed tests. A broken *suite* raises `GradingError` (that is our bug).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import tempfile
 import time
@@ -94,7 +96,10 @@ def _pytest_args(assignment, seed: int) -> list[str]:
             "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
             "-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
             "-p", "no:warnings", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
-            "--noconftest", "--assert=plain", "--capture=sys",
+            "-p", "no:logging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:debugging",
+            "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:setuponly",
+            "-p", "no:setupplan", "-p", "no:legacypath",
+            "--noconftest", "--assert=plain", "--capture=no",
             "--nngrade-seed", str(seed)]
 
 
@@ -127,7 +132,8 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
         if not assignment.test_files():
             raise GradingError(f"the {assignment_id} assignment has no tests")
         plugin = SandboxPlugin(backend)
-        code = pytest.main(_pytest_args(assignment, seed), plugins=[plugin])
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = pytest.main(_pytest_args(assignment, seed), plugins=[plugin])
         if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
                                                                    pytest.ExitCode.USAGE_ERROR):
             raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "

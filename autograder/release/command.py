@@ -25,14 +25,10 @@ def run(args) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(f"{out} already exists and is not an empty folder; choose a new one")
     try:
-        files = build_handout(assignment.id, out)
+        files = build_handout(assignment.id, out, github_classroom=args.github_classroom)
     except ReleaseError as exc:
         print(f"nngrade release: {exc}", file=sys.stderr)
         return 1
-    if args.github_classroom:
-        from autograder.exporters.github_classroom import add_workflow
-        add_workflow(out, assignment.id)
-        files = sorted(p for p in out.rglob("*") if p.is_file())
     print(f"wrote the {assignment.id} handout to {out} ({len(files)} files); "
           f"no hidden test and no solution line in it (checked).")
     print(f"Students: see {out / 'HOW_TO_WORK.md'}")

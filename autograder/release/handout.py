@@ -50,7 +50,7 @@ def pyproject_text(assignment_id: str) -> str:
     deps = ", ".join(f'"{r}"' for r in REQUIREMENTS)
     plots = ", ".join(f'"{r}"' for r in PLOT_REQUIREMENTS)
     return f'''[build-system]
-requires = ["setuptools>=61"]
+requires = ["setuptools>=61", "wheel"]
 build-backend = "setuptools.build_meta"
 
 [project]
@@ -97,8 +97,11 @@ def copy_student_lib(target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
 
 
-def build_handout(assignment_id: str, out_dir: str | Path) -> list[Path]:
-    """Write the handout into `out_dir` (created; must be empty if it exists). Returns its files."""
+def build_handout(assignment_id: str, out_dir: str | Path, *, github_classroom: bool = False) -> list[Path]:
+    """Write the handout into `out_dir` (created; must be empty if it exists). Returns its files.
+
+    With `github_classroom`, also the autograding workflow (public tests) in `.github/workflows/`.
+    """
     assignment = get(assignment_id)
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
@@ -122,6 +125,9 @@ def build_handout(assignment_id: str, out_dir: str | Path) -> list[Path]:
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
     copy_student_lib(out / "student_lib")
+    if github_classroom:
+        from autograder.exporters.github_classroom import add_workflow
+        add_workflow(out, assignment.id)
     leaked = scan_for_leaks(out)
     if leaked:
         shutil.rmtree(out)

@@ -1,0 +1,2 @@
+"""Lets `pytest` find the grading fixtures (student, rng, seed, credit)."""
+pytest_plugins = ["student_lib.testing"]
