@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,25 +60,33 @@ class FunctionReport:
         return [o for o in self.outcomes if o.status != "passed" and not is_not_started(o)]
 
 
+_NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint|complex|bool_?)\d*\(([^()]*)\)")
+
+
+def tidy(message: str) -> str:
+    """Messages read better without numpy 2's scalar reprs: np.float64(0.5) -> 0.5."""
+    return _NUMPY_SCALAR.sub(r"\1", message)
+
+
 def is_not_started(outcome: TestOutcome) -> bool:
     return outcome.status == "error" and " is not implemented yet" in outcome.output.split("\n")[0]
 
 
 # ---------------------------------------------------------------- finding files
-def find_handout(file: str | None = None, cwd: Path | None = None) -> Handout:
-    """The student file and its public tests, from FILE or the current folder."""
+def find_handout(file: str | None = None, cwd: Path | None = None, assignment: str | None = None) -> Handout:
+    """The student file and its public tests, from FILE (and the assignment) or the current folder."""
     cwd = Path.cwd() if cwd is None else Path(cwd)
     if file is not None:
         student = Path(file)
         if not student.is_file():
             raise CheckError(f"there is no file {file}; give the path of your .py file")
-        tests = _tests_for(student.stem, [student.resolve().parent, cwd])
-        if tests is None:
+        tests = _tests_for(assignment or student.stem, [student.resolve().parent, cwd])
+        if tests is None and assignment is None:
             candidates = sorted(cwd.glob("test_*.py"))
-            if len(candidates) != 1:
-                raise CheckError(f"no test_{student.stem}.py next to {student} or in this folder; "
-                                 f"run the check from your handout folder")
-            tests = candidates[0]
+            tests = candidates[0] if len(candidates) == 1 else None
+        if tests is None:
+            raise CheckError(f"no test_{assignment or student.stem}.py next to {student} or in this folder; "
+                             f"run the check from your handout folder (or name the assignment with -a)")
         return Handout(tests.stem.removeprefix("test_"), student, tests)
     pairs = [(p, cwd / p.name.removeprefix("test_")) for p in sorted(cwd.glob("test_*.py"))]
     pairs = [(t, s) for t, s in pairs if s.is_file()]
@@ -201,7 +210,7 @@ def print_report(handout: Handout, reports: list[FunctionReport], console, *, ve
             detail = "[dim]not started yet[/]"
         elif state == "failed":
             shown = r.problems() if verbose else r.problems()[:1]
-            parts = [f"[red]{escape(o.name)}[/]: {escape(o.output)}" if o.output else f"[red]{escape(o.name)}[/]"
+            parts = [f"[red]{escape(o.name)}[/]: {escape(tidy(o.output))}" if o.output else f"[red]{escape(o.name)}[/]"
                      for o in shown]
             more = len(r.problems()) - len(shown)
             if more:
@@ -241,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Run the public tests on your file and explain what failed.")
     parser.add_argument("file", nargs="?", help="your file (default: the <assignment>.py in this folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every failing test, not just the first")
+    parser.add_argument("-a", "--assignment", help="the assignment, when FILE has another name")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random test inputs (default 0)")
     args = parser.parse_args(argv)
 
@@ -248,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.markup import escape
     console = Console(highlight=False)
     try:
-        handout = find_handout(args.file)
+        handout = find_handout(args.file, assignment=args.assignment)
     except CheckError as exc:
         console.print(f"[red]Cannot check:[/] {escape(str(exc))}")
         return 2

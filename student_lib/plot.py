@@ -129,7 +129,9 @@ def _draw_net(top, bottom, x, net_y, target_y, net_kinks, title):
     err = net_y - target_y
     bottom.plot(x, err, color="C3", lw=1)
     bottom.axhline(0, color="0.5", lw=0.5)
-    bottom.set_ylabel(f"error (max {np.max(np.abs(err)):.2g})", fontsize=8)
+    worst = float(np.max(np.abs(err)))
+    bottom.set_ylim(-max(1.2 * worst, 1e-9), max(1.2 * worst, 1e-9))   # rounding noise stays flat
+    bottom.set_ylabel(f"error (max {worst:.2g})", fontsize=8)
 
 
 def plot_shallow(params, target, a: float, b: float, title: str = "", path=None) -> bytes:
@@ -176,9 +178,10 @@ def gallery(module) -> list[tuple[str, bytes]]:
     sin = targets.Smooth("sin", 3.0)
     xs = np.array([-1.0, -0.4, 0.1, 0.3, 1.0])
     pwl = targets.PiecewiseLinear(xs, [0.5, -0.5, 1.0, 0.2, 0.6])
+    zigzag = targets.PiecewiseLinear([-2.2, -1.0, 0.5, 2.2], [1.0, -1.0, 0.8, -0.2])
     rng = np.random.default_rng(0)
-    x_train = rng.uniform(-1, 1, 200)
-    y_train = pwl(x_train) + 0.05 * rng.normal(size=200)
+    x_train = rng.uniform(-2, 2, 200)
+    y_train = zigzag(x_train) + 0.05 * rng.normal(size=200)
     jobs = [
         ("interpolate_pwl", lambda: plot_shallow(module.interpolate_pwl(xs, pwl(xs)), pwl, -1, 1,
                                                  "interpolate_pwl: 5 knots")),
@@ -189,7 +192,7 @@ def gallery(module) -> list[tuple[str, bytes]]:
         ("sawtooth", lambda: plot_deep(module.sawtooth(3), _tent_power(3), title="sawtooth(3)")),
         ("square_approx", lambda: plot_deep(module.square_approx(2), np.square,
                                             title="square_approx(2) against x**2")),
-        ("fit_relu_net", lambda: plot_shallow(module.fit_relu_net(x_train, y_train, 20), pwl, -1, 1,
+        ("fit_relu_net", lambda: plot_shallow(module.fit_relu_net(x_train, y_train, 20), zigzag, -2, 2,
                                               "fit_relu_net: 20 units, 200 noisy samples")),
     ]
     pictures = []
@@ -231,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         print("nothing to draw yet: implement a function of relu_approx.py first")
         return 1
     _montage(pictures, args.output)
-    print(f"wrote {args.output} ({len(pictures)} pictures: {', '.join(n for n, _ in pictures)})")
+    n = len(pictures)
+    print(f"wrote {args.output} ({n} picture{'s' if n != 1 else ''}: {', '.join(t for t, _ in pictures)})")
     return 0
 
 

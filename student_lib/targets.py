@@ -188,14 +188,15 @@ def random_target(rng: np.random.Generator, kind: str | None = None,
         inner = _random_knots(rng, lo, hi, n)
         xs = np.concatenate([[lo - 0.1 * (hi - lo)], inner[1:-1], [hi + 0.1 * (hi - lo)]])
         ys = rng.uniform(-1.0, 1.0, size=n + 1)
+        ys[rng.integers(n + 1)] = rng.choice([-1.0, 1.0])   # never nearly flat
         if kind == "piecewise_linear":
             return PiecewiseLinear(xs, ys)
         bends = rng.uniform(-3.0, 3.0, size=n) / np.diff(xs) ** 2 * 0.25
         return PiecewiseSmooth(xs, ys, bends)
     if kind == "step":
         t = rng.uniform(lo + 0.2 * (hi - lo), hi - 0.2 * (hi - lo))
-        low, high = rng.uniform(-1.0, 1.0, size=2)
-        return Step(t, low, high)
+        jump, level = rng.uniform(0.5, 2.0) * rng.choice([-1.0, 1.0]), rng.uniform(-0.5, 0.5)
+        return Step(t, level - jump / 2, level + jump / 2)
     if kind == "smooth":
         name = str(rng.choice(sorted(SMOOTH)))
         mid, half = (lo + hi) / 2, (hi - lo) / 2

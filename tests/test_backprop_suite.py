@@ -62,3 +62,21 @@ def test_a_full_sandboxed_grade_of_the_solution_takes_under_5_seconds():
         wall = time.monotonic() - start
     assert result.score == result.max_score
     assert result.execution_time < 5.0 and wall < 8.0, (result.execution_time, wall)
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    from autograder.examples import materialize
+    return materialize("backprop", tmp_path_factory.mktemp("backprop_examples"))
+
+
+BROKEN_GRADIENTS = ["db_averaged", "db_first_row", "cross_entropy_grad_missing_mean", "mse_missing_mean"]
+HARMLESS_FOR_TRAINING = ["init_lecun_scale", "sgd_in_place", "relu_in_place", "softmax_unstable"]
+
+
+def test_training_thresholds_fail_broken_gradients_and_pass_harmless_bugs(examples):
+    """At seed 1 (test_grading_examples grades every bug in the sandbox at seed 0)."""
+    for name in BROKEN_GRADIENTS + HARMLESS_FOR_TRAINING:
+        outcomes = grade_in_process(examples[f"buggy_{name}"], 1, "-k", "train_mlp and not history")
+        lost = sum(o.max_score - o.score for o in outcomes)
+        assert (lost > 0) == (name in BROKEN_GRADIENTS), (name, [o.output for o in outcomes])

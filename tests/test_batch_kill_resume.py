@@ -83,3 +83,23 @@ def test_sigkill_then_resume_grades_only_what_was_missing(tmp_path):
     assert results(out) == results(straight)
     assert len(results(out)) == len(STUDENTS)
     assert (out / "grades.csv").read_text() == (straight / "grades.csv").read_text()
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_what_was_graded(tmp_path):
+    examples = materialize(ASSIGNMENT, tmp_path / "examples")
+    root = tmp_path / "class"
+    root.mkdir()
+    for i in range(4):
+        shutil.copy(examples["correct"], root / f"s{i}.py")
+    out = tmp_path / "out"
+    proc = batch(root, out, "-j", "1")
+    deadline = time.monotonic() + 180
+    while not list(out.glob("*.json")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    log = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 130, log
+    assert "run again with --resume" in log
+    kept = list(out.glob("*.json"))
+    assert 1 <= len(kept) < 4
+    assert len((out / "grades.csv").read_text().splitlines()) == 1 + len(kept)

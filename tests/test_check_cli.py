@@ -199,3 +199,10 @@ def test_hints_pick_the_specific_one_first(text, hint):
     from student_lib.hints import hint_for
     assert hint in hint_for("activations", "relu_grad", text)
     assert hint_for("activations", "no_such_function", text) == ""
+
+
+def test_dispatcher_lists_commands_and_rejects_unknown_ones():
+    ok = subprocess.run([sys.executable, "-m", "student_lib", "--help"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and all(c in ok.stdout for c in ("check", "submit", "plot"))
+    bad = subprocess.run([sys.executable, "-m", "student_lib", "grade"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "unknown command 'grade'" in bad.stderr

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import venv
 import zipfile
 from pathlib import Path
@@ -56,9 +55,11 @@ def test_results_json_follows_gradescope_spec():
 
 def test_summary_does_not_reveal_tests_students_cannot_see_yet():
     output = to_gradescope(fake_result())["output"]
-    assert "| `relu` | 2 / 2 |" in output           # only the visible relu test counts for relu
-    assert "`relu_grad`" not in output              # all relu_grad tests are hidden for now
-    assert "(hidden tests) | 0 / 3" in output
+    assert output.startswith("## activations: 2.5 / 7")
+    assert "`relu`" in output and "relu_grad" not in output
+    for secret in ("float32", "boom", "at zero"):        # names and outputs of tests not shown yet
+        assert secret not in output
+    assert "3 tests not shown yet (0.5 / 5 points)" in output
     assert "````text\ndebug ``` print\n````" in output   # student output cannot break the fence
 
 
@@ -82,6 +83,11 @@ def gradescope_env(tmp_path_factory):
     assert {"setup.sh", "run_autograder"} <= set(names)
     assert any(n.startswith("wheels/nngrade-") and n.endswith(".whl") for n in names)
     assert not any("solutions" in n for n in names)
+    [wheel] = (root / "source" / "wheels").glob("nngrade-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        packed = zf.namelist()
+    assert any(n.startswith(f"autograder/suites/{ASSIGNMENT}/test_") for n in packed)
+    assert not any(n.startswith(("solutions/", "tests/")) for n in packed)
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     for name in ("setup.sh", "run_autograder"):
         (root / "source" / name).chmod(0o755)

@@ -96,7 +96,7 @@ def test_gelu_keeps_float32(student):
                         dtype=np.float32)
 
 
-@pytest.mark.grade(points=0.5, function="sigmoid")
+@pytest.mark.grade(points=0.5, function="sigmoid", name="sigmoid: stable at x = ±1000 (example)")
 def test_sigmoid_is_stable(student):
     """sigmoid overflows for large negative inputs: make sure np.exp only ever sees numbers <= 0."""
     x = np.array([-1000.0, -100.0, 0.0, 100.0, 1000.0])

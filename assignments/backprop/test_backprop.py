@@ -18,7 +18,8 @@ def pair(value, function, names):
     __tracebackhide__ = True
     if not isinstance(value, (tuple, list)) or len(value) != len(names):
         got = len(value) if isinstance(value, (tuple, list)) else "a single value"
-        checks.fail(f"{function} must return ({', '.join(names)}): {len(names)} values; it returned {got}")
+        noun = "arrays" if function.endswith("_backward") else "values"
+        checks.fail(f"{function} must return ({', '.join(names)}): {len(names)} {noun}; it returned {got}")
     return tuple(value)
 
 
@@ -120,7 +121,7 @@ def test_softmax_cross_entropy_example(student):
 
 
 @pytest.mark.grade(points=0.5, function="softmax_cross_entropy")
-def test_softmax_cross_entropy_large_scores(student):
+def test_softmax_cross_entropy_no_overflow(student):
     """softmax_cross_entropy: must not overflow for scores as large as 1e4."""
     scores, y = np.array([[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]]), np.array([0, 0])
     loss, _ = pair(student.softmax_cross_entropy(scores, y), "softmax_cross_entropy", ("loss", "dscores"))
@@ -128,7 +129,7 @@ def test_softmax_cross_entropy_large_scores(student):
 
 
 @pytest.mark.grade(points=0.5, function="init_mlp")
-def test_init_mlp_shapes(student):
+def test_init_mlp_example(student):
     """init_mlp([4, 8, 3]) gives W1 (4, 8), b1 (8,), W2 (8, 3), b2 (3,), biases zero."""
     params = student.init_mlp([4, 8, 3], 0)
     assert isinstance(params, dict) and sorted(params) == ["W1", "W2", "b1", "b2"], \
@@ -163,7 +164,7 @@ def test_mlp_forward_example(student):
 
 @pytest.mark.grade(points=1, function="mlp_loss_and_grads")
 def test_mlp_loss_and_grads_gradcheck(student):
-    """mlp_loss_and_grads: every gradient agrees with centred differences of the loss (reg = 0.1)."""
+    """mlp_loss_and_grads: every gradient agrees with centred differences of the loss (weight decay 0.1)."""
     def loss_of(params):
         s = reference_scores(params, XS, lambda z: np.maximum(z, 0))
         s = s - s.max(axis=1, keepdims=True)
@@ -191,7 +192,7 @@ def test_sgd_step_example(student):
 
 
 @pytest.mark.grade(points=1, function="train_mlp", timeout=30)
-def test_train_mlp_xor(student):
+def test_train_mlp_learns_xor(student):
     """train_mlp: an MLP [2, 16, 2] learns XOR in 30 epochs (held-out accuracy ≥ 0.9)."""
     X, y = datasets.xor_blobs(200, seed=1)
     X_train, y_train, X_test, y_test = datasets.split(X, y, seed=1)

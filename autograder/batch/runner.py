@@ -92,6 +92,10 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
         interrupted = True
     finally:
         hooks.stop()
+        for job in jobs:      # a Ctrl-C may land between writing a result and noting it here
+            stored = None if job["student"] in results else store.load(out, job["student"])
+            if store.is_current(stored, job, suite_version):
+                results[job["student"]] = stored
         ordered = [results[s] for s in sorted(results)]
         store.write_summary(out, ordered, found.problems,
                             title=f"{assignment.id}: {assignment.title}")

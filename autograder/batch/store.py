@@ -15,7 +15,7 @@ import io
 import json
 from pathlib import Path
 
-from autograder.reports.class_report import keyed_tests
+from autograder.reports.class_report import keyed_tests, render_class_report
 from autograder.result import write_atomic
 
 
@@ -55,7 +55,11 @@ def save_html(out: Path, result: dict) -> bool:
         from autograder.reports.html import render_result
     except ImportError:
         return False
-    write_atomic(out / f"{result['student']}.html", render_result(result))
+    try:
+        page = render_result(result)
+    except Exception:  # noqa: BLE001 - a feedback page must never cost a student their grade
+        return False
+    write_atomic(out / f"{result['student']}.html", page)
     return True
 
 
@@ -85,6 +89,5 @@ def _number(x: float) -> str:
 
 
 def write_summary(out: Path, results: list[dict], problems: list[str], title: str) -> None:
-    from autograder.reports.class_report import render_class_report
     write_atomic(out / "grades.csv", grades_csv(results))
     write_atomic(out / "report.html", render_class_report(results, problems, title=title))

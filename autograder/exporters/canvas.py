@@ -14,34 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.exporters.results import fmt_score, load_results
+from autograder.exporters.results import Export, comment, fmt_score, load_results
 from autograder.exporters.roster import Roster, read_csv
 from autograder.result import GradeResult, write_atomic
 
 FIXED_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_ROW = "    Points Possible"
-
-
-@dataclass
-class Export:
-    """What an export wrote, and what the TA should be told about."""
-
-    rows: int
-    missing: list[str] = field(default_factory=list)      # roster students with no result
-    unmatched: list[str] = field(default_factory=list)    # results with no roster student
-
-    def warnings(self) -> list[str]:
-        out = []
-        if self.missing:
-            out.append(f"{len(self.missing)} student(s) of the roster have no result: "
-                       + ", ".join(self.missing))
-        if self.unmatched:
-            out.append(f"{len(self.unmatched)} result(s) match no roster student (not exported): "
-                       + ", ".join(self.unmatched))
-        return out
 
 
 def read_roster(path: str | Path) -> Roster:
@@ -54,7 +34,7 @@ def read_roster(path: str | Path) -> Roster:
     rows = [r for r in rows if (r.get("Student") or "").strip() not in ("", "Points Possible",
                                                                           "Student, Test")
             and (r.get("ID") or "").strip()]
-    return Roster(fieldnames, rows, ("ID", "SIS User ID", "SIS Login ID"), "Student")
+    return Roster(fieldnames, rows, ("ID", "SIS User ID", "SIS Login ID"), "Student", canvas_names=True)
 
 
 def gradebook_csv(results: dict[str, GradeResult], roster: Roster, title: str,
@@ -110,11 +90,3 @@ def push(out_dir: str | Path, roster_path: str | Path, *, url: str, token: str, 
     canvas_assignment = Canvas(url, token).get_course(course).get_assignment(assignment)
     canvas_assignment.submissions_bulk_update(grade_data=grade_data)
     return report
-
-
-def comment(result: GradeResult) -> str:
-    """A short submission comment: the score per function (no hidden test detail)."""
-    if result.status != "graded":
-        return f"nngrade could not grade this submission: {result.message}"
-    parts = [f"{f} {fmt_score(s)}/{fmt_score(m)}" for f, (s, m) in result.by_function().items()]
-    return f"nngrade: {fmt_score(result.score)}/{fmt_score(result.max_score)} — " + ", ".join(parts)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -24,9 +23,6 @@ from pathlib import Path
 from autograder.result import GradeResult, write_atomic
 
 CONFIG_NAME = "nngrade_gradescope.json"
-MAX_OUTPUT = 8000   # characters of the student's own printing shown back
-LATER = {"hidden": "(hidden tests)", "after_due_date": "(tests shown after the due date)",
-         "after_published": "(tests shown when grades are published)"}
 
 
 def autograder_root(cli_root: str | None = None) -> Path:
@@ -67,44 +63,17 @@ def _test_entry(test) -> dict:
 
 
 def summary_markdown(result: GradeResult) -> str:
-    """The feedback shown above the tests: the score per function, in markdown.
+    """The feedback shown above the tests (markdown): points per function, what to fix.
 
-    Tests that are not visible yet are summed into one line per visibility, so
-    the summary never reveals more than the test list itself.
+    Gradescope shows this summary at once, whatever the tests' visibility, so
+    every test that is not `visible` is summarised as "not shown yet" here;
+    Gradescope itself reveals it in the test list when its time comes.
     """
-    try:   # the student-side report, when it exists, is the richer one
-        from autograder.reports.markdown import render_result
-        return render_result(result.to_dict())
-    except ImportError:
-        pass
-    lines = [f"**{result.assignment}: {_num(result.score)} / {_num(result.max_score)} points**", ""]
-    if result.status != "graded":
-        lines += ["Your submission could not be graded:", "", _fenced(result.message)]
-        return "\n".join(lines)
-    shown: dict[str, list[float]] = {}
-    for t in result.tests:
-        key = f"`{t.function}`" if t.visibility == "visible" else LATER[t.visibility]
-        entry = shown.setdefault(key, [0.0, 0.0])
-        entry[0] += t.score
-        entry[1] += t.max_score
-    lines += ["| function | points |", "|---|---|"]
-    lines += [f"| {name} | {_num(s)} / {_num(m)} |" for name, (s, m) in shown.items()]
-    if result.message:
-        lines += ["", result.message]
-    if result.output.strip():
-        lines += ["", "Your code printed:", "", _fenced(result.output[-MAX_OUTPUT:])]
-    return "\n".join(lines)
-
-
-def _fenced(text: str) -> str:
-    """A markdown code block that the text itself cannot close."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
+    from autograder.reports.markdown import render_result
+    data = result.to_dict()
+    data["tests"] = [t if t["visibility"] == "visible" else {**t, "visibility": "hidden"}
+                     for t in data["tests"]]
+    return render_result(data)
 
 
 def _student(root: Path) -> str:

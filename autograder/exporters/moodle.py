@@ -21,8 +21,7 @@ import csv
 import io
 from pathlib import Path
 
-from autograder.exporters.canvas import Export, comment
-from autograder.exporters.results import fmt_score, load_results
+from autograder.exporters.results import Export, comment, fmt_score, load_results
 from autograder.exporters.roster import Roster, read_csv
 from autograder.result import GradeResult, write_atomic
 

@@ -25,8 +25,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignments import get
-from autograder.exporters.canvas import Export
-from autograder.exporters.results import load_results
+from autograder.exporters.results import Export, load_results
 
 CONFIG = """\
 # nbgrader configuration written by `nngrade export nbgrader`.

@@ -1,7 +1,8 @@
-"""Reading a batch output folder: `OUT/<student>.json`, one nngrade result each."""
+"""Reading a batch output folder (`OUT/<student>.json`), and what exporters report back."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.result import SCHEMA, GradeResult
@@ -46,3 +47,30 @@ def load_results(out_dir: str | Path, assignment_id: str | None = None) -> dict[
 def fmt_score(value: float) -> str:
     """2.0 -> '2', 2.5 -> '2.5', 1/3 -> '0.3333': what a gradebook expects in a CSV cell."""
     return format(round(float(value), 4), "f").rstrip("0").rstrip(".") or "0"
+
+
+@dataclass
+class Export:
+    """What an export wrote, and what the TA should be told about."""
+
+    rows: int
+    missing: list[str] = field(default_factory=list)      # roster students with no result
+    unmatched: list[str] = field(default_factory=list)    # results with no roster student
+
+    def warnings(self) -> list[str]:
+        out = []
+        if self.missing:
+            out.append(f"{len(self.missing)} student(s) of the roster have no result: "
+                       + ", ".join(self.missing))
+        if self.unmatched:
+            out.append(f"{len(self.unmatched)} result(s) match no roster student (not exported): "
+                       + ", ".join(self.unmatched))
+        return out
+
+
+def comment(result: GradeResult) -> str:
+    """A short submission comment: the score per function (no hidden test detail)."""
+    if result.status != "graded":
+        return f"nngrade could not grade this submission: {result.message}"
+    parts = [f"{f} {fmt_score(s)}/{fmt_score(m)}" for f, (s, m) in result.by_function().items()]
+    return f"nngrade: {fmt_score(result.score)}/{fmt_score(result.max_score)} — " + ", ".join(parts)

@@ -22,6 +22,7 @@ class Roster:
     rows: list[dict[str, str]]
     id_columns: tuple[str, ...]
     name_column: str | None = None
+    canvas_names: bool = False    # also read Canvas download names ("name_<user id>")
 
     def keys(self, row: dict[str, str]) -> set[str]:
         keys = set()
@@ -42,8 +43,10 @@ class Roster:
         matched: dict[int, str] = {}
         unmatched = []
         for student in students:
-            candidates = {student.lower(), student.split("@")[0].lower(), squeeze(student),
-                          canvas_download_id(student)} - {""}
+            candidates = {student.lower(), student.split("@")[0].lower(), squeeze(student)}
+            if self.canvas_names:
+                candidates.add(canvas_download_id(student))
+            candidates.discard("")
             rows = {index[c] for c in candidates if c in index}
             if len(rows) == 1 and (row := rows.pop()) not in matched:
                 matched[row] = student

@@ -6,8 +6,8 @@
   except docstrings, which are the feedback messages by design.
 
 Only *non-trivial* lines count (long enough to be specific, not an import or
-a decorator), and a line that is public anyway (in the scaffold, the public
-tests or `student_lib`) is no secret.
+a decorator), and a line that is public anyway (it occurs in a scaffold, the
+public tests or `student_lib`) is no secret.
 """
 from __future__ import annotations
 
@@ -58,28 +58,29 @@ def docstring_lines(source: str) -> set[int]:
     return covered
 
 
-def public_lines() -> set[str]:
-    """Every line students see anyway: scaffolds, public tests, READMEs, student_lib."""
+def public_text() -> str:
+    """Code students see anyway: scaffolds, public tests, student_lib (READMEs do not count:
+    a README that quotes a solution or hidden line is a leak)."""
     import student_lib
     paths = list(Path(student_lib.__file__).parent.glob("*.py"))
     texts = []
     for a in all_assignments():
-        paths += [p for p in (a.scaffold, a.public_tests, a.readme) if p.exists()]
+        paths += [p for p in (a.scaffold, a.public_tests) if p.exists()]
         if a.solution is not None:   # the scaffold as it will be generated
             texts.append(strip_solutions(a.solution.read_text(encoding="utf-8"), str(a.solution)))
     texts += [p.read_text(encoding="utf-8") for p in paths]
-    return {normalize(line) for text in texts for line in text.splitlines()}
+    return "\n".join(normalize(line) for text in texts for line in text.splitlines())
 
 
 def solution_secrets(solutions_dir: Path = SOLUTIONS_DIR) -> set[str]:
-    public = public_lines()
+    public = public_text()
     return {normalize(line) for p in sorted(solutions_dir.glob("*/*.py"))
             for line in solution_regions(p.read_text(encoding="utf-8"))
             if non_trivial(line) and normalize(line) not in public}
 
 
 def hidden_secrets(suites_dir: Path = SUITES_DIR) -> set[str]:
-    public = public_lines()
+    public = public_text()
     secrets = set()
     for path in sorted(suites_dir.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
@@ -99,11 +100,20 @@ def find_leaks(text: str, secrets: set[str]) -> list[str]:
 # ------------------------------------------------------------ grading feedback
 # Hidden expected values are full-precision numbers; feedback about hidden
 # cases only ever shows sizes of errors, rounded to two significant digits.
-LONG_NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d{5,}|(?<![\w.])\d{7,}(?![\w.])")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
+MAX_SIGNIFICANT = 4
 
 
 def long_numbers(text: str) -> list[str]:
-    return LONG_NUMBER.findall(text)
+    """Decimals written with more than MAX_SIGNIFICANT significant digits (0.00197 has 3)."""
+    found = []
+    for number in NUMBER.findall(text):
+        if "." not in number:    # counts, sizes, line numbers
+            continue
+        digits = re.split(r"[eE]", number)[0].replace(".", "").lstrip("0")
+        if len(digits) > MAX_SIGNIFICANT:
+            found.append(number)
+    return found
 
 
 def public_test_names(assignment_id: str) -> list[str]:
@@ -160,10 +170,11 @@ def feedback_problems(result: dict, public_names: list[str], secrets: set[str]) 
     problems = [f"{view}: hidden line {line!r}" for view, text in student_views(result).items()
                 for line in find_leaks(text, secrets)]
     hidden = hidden_part(result, public_names)
+    scores = {f"{x:g}" for x in [hidden["score"]] + [t["score"] for t in hidden["tests"]]}  # points, not values
     for view, text in student_views(hidden).items():
         if view == "html":
             text = re.sub(r"base64,[A-Za-z0-9+/=]+", "", text)
-        problems += [f"{view}: number {n!r} in hidden-test feedback" for n in long_numbers(text)]
+        problems += [f"{view}: number {n!r} in hidden-test feedback" for n in long_numbers(text) if n not in scores]
     return problems
 
 
@@ -200,7 +211,8 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
     """Grade the solution and every bug once; search all student views for secrets."""
     from autograder.examples import bugs, materialize
     from autograder.grading import grade_submission
-    from autograder.reports.feedback import by_function
+    from autograder.reports.feedback import by_function, hint_text
+    from student_lib.hints import hint_for
     from autograder.sandbox import Zygote
 
     audit = Audit(hidden_secrets())
@@ -221,8 +233,8 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
         groups = {g.function: g for g in by_function(audit.results[f"buggy_{bug.name}"])}
         page = student_views(audit.results[f"buggy_{bug.name}"])["html"]
         missing = [f for f in bug.functions
-                   if f not in groups or groups[f].state != "lost points" or not groups[f].hint
-                   or f'id="fn-{f}"' not in page]
+                   if f not in groups or groups[f].state != "lost points" or f'id="fn-{f}"' not in page
+                   or not hint_for(assignment_id, f, hint_text(groups[f].problems()), repeat=True)]
         if missing:
             audit.unnamed_bugs[bug.name] = missing
     return audit

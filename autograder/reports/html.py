@@ -14,6 +14,7 @@ import binascii
 import html
 
 from autograder.reports.feedback import by_function, fmt, hidden_summary, is_not_started
+from student_lib.check import tidy
 
 STATUS_LABEL = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out"}
 STATE_CLASS = {"passed": "ok", "not started": "todo", "lost points": "bad"}
@@ -38,7 +39,7 @@ h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; font-family: ui-monospace, Men
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td code, h3 code { font-size: .95em; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .todo { color: var(--todo); } .warn { color: var(--warn); }
 .state { white-space: nowrap; font-weight: 600; }
@@ -62,6 +63,10 @@ footer { margin-top: 2.5rem; color: var(--todo); font-size: .85rem; border-top: 
 
 def e(value) -> str:
     return html.escape(str(value), quote=True)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def percent(score: float, max_score: float) -> float:
@@ -88,11 +93,12 @@ def image_html(image: dict) -> str:
 
 def test_html(test: dict) -> str:
     status = test["status"]
+    label = "partial credit" if status == "failed" and test["score"] > 0 else STATUS_LABEL.get(status, status)
     images = "".join(image_html(i) for i in test.get("images", []))
-    output = f"<pre>{e(test['output'])}</pre>" if test.get("output") else ""
+    output = f"<pre>{e(tidy(test['output']))}</pre>" if test.get("output") else ""
     return (f'<div class="test {e(status)}"><span class="pts">{fmt(test["score"])} / '
             f'{fmt(test["max_score"])}</span><span class="name">{e(test["name"])}</span> '
-            f'<span class="{"warn" if status == "timeout" else "bad"}">({e(STATUS_LABEL.get(status, status))})'
+            f'<span class="{"warn" if status == "timeout" else "bad"}">({e(label)})'
             f'</span>{output}{images}</div>')
 
 
@@ -104,7 +110,7 @@ def summary_table(groups) -> str:
         rows.append(f'<tr><td><code>{target}</code></td><td class="num">{fmt(g.score)} / {fmt(g.max_score)}</td>'
                     f'<td>{bar(g.score, g.max_score, small=True)}</td>'
                     f'<td class="state {cls}">{e(STATE_LABEL[g.state])}</td></tr>')
-    return ('<table><thead><tr><th>function</th><th>points</th><th></th><th>state</th></tr></thead>'
+    return ('<table><thead><tr><th>function</th><th class="num">points</th><th></th><th>state</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
@@ -150,7 +156,7 @@ def render_result(result: dict) -> str:
         body.append("<h2>By function</h2>" + summary_table(groups))
         count, hidden_score, hidden_max = hidden_summary(result)
         if count:
-            body.append(f'<p class="meta">and {count} test{"s" if count > 1 else ""} whose results are '
+            body.append(f'<p class="meta">and {plural(count, "test")} whose results are '
                         f"not shown yet ({fmt(hidden_score)} / {fmt(hidden_max)} points).</p>")
         if lost:
             body.append("<h2>What to fix</h2>" + details(groups))
@@ -163,7 +169,7 @@ def render_result(result: dict) -> str:
         text = result["output"]
         clipped = text[:MAX_OUTPUT] + ("\n… (cut)" if len(text) > MAX_OUTPUT else "")
         body.append("<h2>Your program's output</h2><details><summary>What your code printed while it "
-                    f"was graded ({len(text.splitlines())} lines)</summary><pre>{e(clipped)}</pre></details>")
+                    f"was graded ({plural(len(text.splitlines()), 'line')})</summary><pre>{e(clipped)}</pre></details>")
     body.append(f'<footer>nngrade {e(result.get("nngrade_version", ""))} · suite '
                 f'{e(result.get("suite_version", ""))} · submission sha256 '
                 f'{e(str(result.get("submission_sha256", ""))[:12])}</footer>')

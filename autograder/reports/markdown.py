@@ -8,6 +8,7 @@ what to fix with hints, then the student's own output.
 from __future__ import annotations
 
 from autograder.reports.feedback import by_function, fmt, hidden_summary
+from student_lib.check import tidy
 
 STATE = {"passed": "✅ passed", "not started": "⚪ not started", "lost points": "❌ lost points"}
 MAX_OUTPUT = 5_000
@@ -21,7 +22,7 @@ def cell(text: str) -> str:
 def inline(text: str) -> str:
     """Text safe outside code: markdown and HTML characters escaped."""
     out = str(text)
-    for ch in "\\`*_[]<>#|":
+    for ch in "\\*_[]<>#|":
         out = out.replace(ch, "\\" + ch)
     return out
 
@@ -60,9 +61,10 @@ def render_result(result: dict) -> str:
             if g.hint:
                 lines += [f"> **Hint:** {inline(g.hint)}", ""]
             for t in g.problems():
-                lines += [f"- **{inline(t['name'])}** ({t['status']}, {fmt(t['score'])} / {fmt(t['max_score'])})", ""]
+                status = "partial credit" if t["status"] == "failed" and t["score"] > 0 else t["status"]
+                lines += [f"- **{inline(t['name'])}** ({status}, {fmt(t['score'])} / {fmt(t['max_score'])})", ""]
                 if t.get("output"):
-                    lines += [fenced(t["output"]), ""]
+                    lines += [fenced(tidy(t["output"])), ""]
     elif groups and all(g.state == "passed" for g in groups):
         lines += ["Every test passed. Well done!", ""]
     todo = [g.function for g in groups if g.state == "not started"]
@@ -72,5 +74,5 @@ def render_result(result: dict) -> str:
     if result.get("output"):
         text = result["output"]
         clipped = text[:MAX_OUTPUT] + ("\n… (cut)" if len(text) > MAX_OUTPUT else "")
-        lines += ["### Your program's output", "", fenced(clipped), ""]
+        lines += ["### Your program's output", "", fenced(clipped.rstrip("\n")), ""]
     return "\n".join(lines)

@@ -34,8 +34,8 @@ def linear_forward(x, W, b):
     ### BEGIN SOLUTION
     out = x @ W + b
     cache = (x, W)
-    ### END SOLUTION
     return out, cache
+    ### END SOLUTION
 
 
 def linear_backward(dout, cache):
@@ -55,8 +55,8 @@ def linear_backward(dout, cache):
     dx = dout @ W.T
     dW = x.T @ dout
     db = dout.sum(axis=0)
-    ### END SOLUTION
     return dx, dW, db
+    ### END SOLUTION
 
 
 def relu_forward(x):
@@ -72,8 +72,8 @@ def relu_forward(x):
     ### BEGIN SOLUTION
     out = np.maximum(x, 0)
     cache = x
-    ### END SOLUTION
     return out, cache
+    ### END SOLUTION
 
 
 def relu_backward(dout, cache):
@@ -89,8 +89,8 @@ def relu_backward(dout, cache):
     ### BEGIN SOLUTION
     x = cache
     dx = dout * (x > 0)
-    ### END SOLUTION
     return dx
+    ### END SOLUTION
 
 
 def sigmoid_forward(x):
@@ -106,8 +106,8 @@ def sigmoid_forward(x):
     ### BEGIN SOLUTION
     out = 0.5 * (1 + np.tanh(0.5 * x))   # the same function; tanh never overflows
     cache = out
-    ### END SOLUTION
     return out, cache
+    ### END SOLUTION
 
 
 def sigmoid_backward(dout, cache):
@@ -123,8 +123,8 @@ def sigmoid_backward(dout, cache):
     ### BEGIN SOLUTION
     out = cache
     dx = dout * out * (1 - out)
-    ### END SOLUTION
     return dx
+    ### END SOLUTION
 
 
 # ------------------------------------------------------------------ losses
@@ -144,14 +144,14 @@ def mse_loss(pred, y):
     diff = pred - y
     loss = 0.5 * float(np.sum(diff * diff)) / n
     dpred = diff / n
-    ### END SOLUTION
     return loss, dpred
+    ### END SOLUTION
 
 
 def softmax_cross_entropy(scores, y):
     """Softmax cross-entropy: loss = mean over i of −log softmax(scoresᵢ)[yᵢ].
 
-    Must stay finite and warning-free for scores as large as 1e4
+    Must stay finite, with no overflow warning, for scores as large as 1e4
     (subtract each row's max before exponentiating).
 
     Inputs:
@@ -171,8 +171,8 @@ def softmax_cross_entropy(scores, y):
     dscores = np.exp(log_probs)
     dscores[rows, y] -= 1
     dscores /= n
-    ### END SOLUTION
     return loss, dscores
+    ### END SOLUTION
 
 
 # --------------------------------------------------------------------- MLP
@@ -196,11 +196,12 @@ def init_mlp(sizes, seed=0):
     for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
         params[f"W{k}"] = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
         params[f"b{k}"] = np.zeros(fan_out)
-    ### END SOLUTION
     return params
+    ### END SOLUTION
 
 
 def _n_layers(params):
+    """L, the number of layers: params holds W1 … WL."""
     return len([k for k in params if k.startswith("W")])
 
 
@@ -224,8 +225,8 @@ def mlp_forward(params, X, activation="relu"):
         if k < L:
             h, _ = act(h)
     scores = h
-    ### END SOLUTION
     return scores
+    ### END SOLUTION
 
 
 def mlp_loss_and_grads(params, X, y, loss="softmax", activation="relu", reg=0.0):
@@ -268,8 +269,8 @@ def mlp_loss_and_grads(params, X, y, loss="softmax", activation="relu", reg=0.0)
         dh, dW, db = linear_backward(dh, lin_cache)
         grads[f"W{k}"] = dW + reg * params[f"W{k}"]
         grads[f"b{k}"] = db
-    ### END SOLUTION
     return total, grads
+    ### END SOLUTION
 
 
 def sgd_step(params, grads, lr):
@@ -284,8 +285,8 @@ def sgd_step(params, grads, lr):
     """
     ### BEGIN SOLUTION
     new_params = {k: p - lr * grads[k] for k, p in params.items()}
-    ### END SOLUTION
     return new_params
+    ### END SOLUTION
 
 
 def train_mlp(X, y, sizes, loss="softmax", lr=0.1, epochs=100, batch_size=64, seed=0):
@@ -321,5 +322,5 @@ def train_mlp(X, y, sizes, loss="softmax", lr=0.1, epochs=100, batch_size=64, se
             params = sgd_step(params, grads, lr)
             losses.append(value)
         history.append(float(np.mean(losses)))
-    ### END SOLUTION
     return params, history
+    ### END SOLUTION

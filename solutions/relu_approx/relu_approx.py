@@ -251,13 +251,15 @@ def fit_relu_net(x, y, n_units, steps=2000, lr=1e-2, seed=0):
     c = rng.normal(size=n_units) / n_units
     d = float(y.mean())
     for _ in range(steps):
-        z = x[:, None] * w + b                # (n, k)
-        h = _relu(z)
-        err = h @ c + d - y                   # (n,)
-        g = 2 * err / len(x)                  # dL/df
-        dz = (g[:, None] * c) * (z > 0)       # (n, k)
-        w = w - lr * (dz * x[:, None]).sum(axis=0)
-        b = b - lr * dz.sum(axis=0)
+        z = x[:, None] * w + b                # (n, k) pre-activations
+        on = z > 0                            # which units are on, per sample
+        h = z * on                            # relu(z)
+        g = 2 * (h @ c + d - y) / len(x)      # dL/df, shape (n,)
+        # dL/dz = g[:, None] * c * on; summed against x (for w) and 1 (for b):
+        dw = c * ((g * x) @ on)
+        db = c * (g @ on)
+        w = w - lr * dw
+        b = b - lr * db
         c = c - lr * (h.T @ g)
         d = d - lr * float(g.sum())
     ### END SOLUTION

@@ -129,9 +129,10 @@ ELEMENTWISE = [n for pair in zip(FORWARD, GRADS) for n in pair]
 SOFTMAX = ["softmax", "log_softmax", "softmax_vjp"]
 
 
-def reference(name: str, x, **kw) -> np.ndarray:
-    """The reference value in float64 (x is promoted), e.g. reference("elu", x, alpha=0.5)."""
-    return np.asarray(REF[name](np.asarray(x, dtype=np.float64), **kw), dtype=np.float64)
+def reference(name: str, *arrays, **kw) -> np.ndarray:
+    """The reference result in float64 (arrays are promoted): reference("elu", x, alpha=0.5)."""
+    promoted = [np.asarray(a, dtype=np.float64) for a in arrays]
+    return np.asarray(REF[name](*promoted, **kw), dtype=np.float64)
 
 
 # ---------------------------------------------------------------- rubric help

@@ -2,13 +2,15 @@
 
 Shape and dtype preserved (0-d, empty and n-d inputs; float32 stays float32),
 inputs never modified in place, and whole-array (vectorised) computation.
+Each property counts only for a function that also returns the right values:
+`return x` keeps shapes, mutates nothing and is fast, and earns nothing here.
 """
 import numpy as np
 import pytest
 
 from student_lib import checks
 
-from ._common import ELEMENTWISE, REF, SOFTMAX, each, median_seconds
+from ._common import ELEMENTWISE, REF, SOFTMAX, close_to_reference, each, median_seconds, reference
 
 ALL = ELEMENTWISE + SOFTMAX
 
@@ -44,18 +46,28 @@ def shape_cases(name: str, rng) -> list:
 
 @pytest.mark.parametrize("name", each(ALL, 0.5, "keeps the input's shape and dtype"))
 def test_keeps_shape_and_dtype(student, rng, name):
-    """Does not return an array of the input's shape and dtype (float32 in, float32 out)."""
+    """Does not return the right values as an array of the input's shape and dtype (float32 in, float32 out)."""
     for x, kwargs, description in shape_cases(name, rng):
-        got = getattr(student, name)(*arguments(name, x, rng), **kwargs)
-        checks.assert_array(got, what=f"{name} for {description}", shape=x.shape, dtype=x.dtype)
+        args = arguments(name, x, rng)
+        expected = reference(name, *args, **kwargs)
+        got = getattr(student, name)(*copies(args), **kwargs)
+        what = f"{name} for {description}"
+        checks.assert_array(got, what=what, shape=x.shape, dtype=x.dtype)
+        close_to_reference(got, expected, x.dtype, what=what)
 
 
 @pytest.mark.parametrize("name", each(ALL, 0.5, "leaves its inputs unchanged"))
 def test_leaves_inputs_unchanged(student, rng, name):
-    """Modifies its input in place: the caller's array must be left as it was."""
-    x = rng.normal(0.0, 3.0, size=(4, 5))
-    getattr(student, name)(*arguments(name, x, rng))
+    """Modifies its input in place (the caller's array must be left as it was), or returns wrong values."""
+    args = arguments(name, rng.normal(0.0, 3.0, size=(4, 5)), rng)
+    got = getattr(student, name)(*copies(args))
     checks.assert_not_mutated(student.last_call, what=name)
+    close_to_reference(got, reference(name, *args), np.float64, what=f"{name} on random x")
+
+
+def copies(args: tuple) -> list:
+    """Fresh copies, so that a function writing into its input never changes the test's data."""
+    return [a.copy() for a in args]
 
 
 def big_input(name: str, rng) -> np.ndarray:
@@ -66,12 +78,12 @@ def big_input(name: str, rng) -> np.ndarray:
 
 @pytest.mark.parametrize("name", each(ALL, 0.5, "vectorised"))
 def test_vectorised(student, rng, name):
-    """Far too slow for a whole-array numpy computation: is there a Python loop over the elements?"""
+    """Far too slow for a whole-array numpy computation (is there a Python loop over the elements?), or wrong values."""
     args = arguments(name, big_input(name, rng), rng)
     budget = max(FLOOR, RATIO * median_seconds(REF[name], *args))
     fastest = np.inf
     for _ in range(2):          # a second try absorbs a scheduling hiccup; a loop is slow twice
-        getattr(student, name)(*args)
+        got = getattr(student, name)(*copies(args))
         fastest = min(fastest, student.last_call.seconds)
         if fastest <= budget or fastest > 3 * budget:
             break
@@ -80,3 +92,4 @@ def test_vectorised(student, rng, name):
                     f"{RATIO:.0f} times a vectorised version; replace loops over elements "
                     f"(for, list comprehensions, np.vectorize, np.apply_along_axis) by numpy "
                     f"operations on whole arrays")
+    close_to_reference(got, reference(name, *args), np.float32, what=f"{name} on a large float32 array")

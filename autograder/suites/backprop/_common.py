@@ -21,7 +21,8 @@ KINK_GAP = 1e-3           # keep ReLU pre-activations at least this far from 0
 def returned(value, *, function: str, names: tuple[str, ...]):
     """`value` as a tuple of len(names) items, or a clear failure naming the function."""
     __tracebackhide__ = True
-    want = f"({', '.join(names)}): {len(names)} values"
+    noun = "arrays" if function.endswith("_backward") else "values"
+    want = f"({', '.join(names)}): {len(names)} {noun}"
     if isinstance(value, (tuple, list)):
         if len(value) != len(names):
             checks.fail(f"{function} must return {want}; it returned {len(value)}")

@@ -33,7 +33,7 @@ def test_linear_backward_gradients(student, rng):
         _, cache = forward(student, "linear_forward", *copies(x, W, b))
         dx, dW, db = returned(student.linear_backward(dout.copy(), cache),
                               function="linear_backward", names=("dx", "dW", "db"))
-        shapes = f" (x {x.shape}, W {W.shape})"
+        shapes = f" for x of shape {x.shape} and W of shape {W.shape}"
         assert_grad(dx, numerical_vjp(lambda v: ref_linear(v, W, b), x, dout), what="dx" + shapes)
         assert_grad(dW, numerical_vjp(lambda v: ref_linear(x, v, b), W, dout), what="dW" + shapes)
         assert_grad(db, numerical_vjp(lambda v: ref_linear(x, W, v), b, dout), what="db" + shapes)

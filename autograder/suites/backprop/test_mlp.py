@@ -117,9 +117,9 @@ def test_mlp_loss_and_grads_loss_value(student, rng):
 @pytest.mark.grade(points=1.5, function="mlp_loss_and_grads")
 @pytest.mark.parametrize("loss,activation", COMBOS, ids=[f"{a}-{b}" for a, b in COMBOS])
 def test_mlp_loss_and_grads_gradients(student, rng, loss, activation):
-    """mlp_loss_and_grads' gradients disagree with centred differences of the loss (1–3 hidden layers, reg > 0)."""
+    """mlp_loss_and_grads' gradients disagree with centred differences of the loss (1–3 hidden layers)."""
     for depth in (1, 2, 3):
-        params, X, y = mlp_problem(rng, depth, loss, activation)
+        params, X, y = mlp_problem(rng, depth, loss, activation, n=1 if depth == 1 else 5)
         reg = 0.0 if depth == 1 else float(rng.uniform(0.05, 0.5))
         _, grads = returned(student.mlp_loss_and_grads(params, X.copy(), y.copy(), loss=loss,
                                                        activation=activation, reg=reg),
