@@ -140,6 +140,7 @@ def tool_versions() -> str:
 
 
 def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> str:
+    from autograder.assignments import get
     base = rows["nngrade grade"]["seconds"]
     lines = [f"# Benchmarks: nngrade, nbgrader and otter-grader on one machine", "",
              f"Run {started:%Y-%m-%d %H:%M} UTC with `python benchmarks/run.py"
@@ -148,8 +149,8 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> 
              f"(the machine was shared with other work: absolute times are noisy, ratios less so).", "",
              "## 1. One correct submission, graded alone", "",
              "nbgrader and otter grade a one-function question (`relu`, a visible and a hidden test); "
-             f"nngrade grades the whole `{ASSIGNMENT}` assignment (17 functions, "
-             "the public tests and the hidden suite), each student call in a sandboxed worker.", "",
+             f"nngrade grades the whole `{ASSIGNMENT}` assignment ({len(get(ASSIGNMENT).functions)} "
+             "functions, the public tests and the hidden suite), each student call in a sandboxed worker.", "",
              "| tool | wall s (median) | peak tree RSS MB | peak tree PSS MB | time ÷ nngrade grade |",
              "|---|---:|---:|---:|---:|"]
     for name, r in rows.items():

@@ -154,6 +154,12 @@ class _Collector:
             self.collection_errors.append(report.longreprtext.strip().splitlines()[-1]
                                           if report.longreprtext.strip() else report.nodeid)
 
+    def pytest_collection_modifyitems(self, items):
+        # Nobody reads pytest's tracebacks here, and formatting them is most of the
+        # time a failing test costs: keep just the message.
+        for item in items:
+            item.repr_failure = lambda excinfo: excinfo.exconly()
+
     def pytest_sessionfinish(self, session):
         self.config = session.config
 

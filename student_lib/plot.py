@@ -20,6 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
+MAX_UNITS = 100_000       # a net returned by a submission is evaluated by the grader:
+MAX_LAYERS = 1_000        # cap its size so that a huge one fails instead of exhausting memory
+CHUNK = 4_000_000         # entries of the widest (n, k) intermediate array
+
+
+def _chunks(n: int, width: int):
+    step = max(1, CHUNK // max(width, 1))
+    return [slice(i, i + step) for i in range(0, n, step)]
+
 
 # ------------------------------------------------------------ evaluating nets
 def read_shallow(params) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -36,6 +45,8 @@ def read_shallow(params) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
                          f"{w.shape}, {b.shape}, {c.shape}")
     if d.size != 1:
         raise ValueError(f"d must be a single number, got an array of shape {d.shape}")
+    if w.size > MAX_UNITS:
+        raise ValueError(f"the net has {w.size} units; the checker evaluates at most {MAX_UNITS}")
     if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b)) and np.all(np.isfinite(c))
             and np.isfinite(d)):
         raise ValueError("the net's parameters contain NaN or inf")
@@ -46,13 +57,18 @@ def shallow_values(params, x) -> np.ndarray:
     """f(x) = d + sum_i c[i] relu(w[i] x + b[i]) for x of shape (n,), in float64."""
     w, b, c, d = read_shallow(params)
     x = np.asarray(x, dtype=np.float64)
-    return np.maximum(x[:, None] * w + b, 0.0) @ c + d
+    out = np.empty(x.shape)
+    for part in _chunks(len(x), len(w)):
+        out[part] = np.maximum(x[part, None] * w + b, 0.0) @ c + d
+    return out
 
 
 def read_deep(layers) -> list[tuple[np.ndarray, np.ndarray]]:
     """The (W, b) pairs as float64 arrays; ValueError if the shapes do not chain."""
     if not isinstance(layers, (list, tuple)) or len(layers) == 0:
         raise ValueError("a deep net is a non-empty list of (W, b) pairs")
+    if len(layers) > MAX_LAYERS:
+        raise ValueError(f"the net has {len(layers)} layers; the checker evaluates at most {MAX_LAYERS}")
     out, width = [], 1
     for i, layer in enumerate(layers):
         if not isinstance(layer, (tuple, list)) or len(layer) != 2:
@@ -66,6 +82,8 @@ def read_deep(layers) -> list[tuple[np.ndarray, np.ndarray]]:
                              f"got {W.shape} and {b.shape}")
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             raise ValueError(f"layer {i} contains NaN or inf")
+        if W.shape[1] > MAX_UNITS:
+            raise ValueError(f"layer {i} has {W.shape[1]} units; the checker evaluates at most {MAX_UNITS}")
         out.append((W, b))
         width = W.shape[1]
     if width != 1:
@@ -76,12 +94,16 @@ def read_deep(layers) -> list[tuple[np.ndarray, np.ndarray]]:
 def deep_values(layers, x) -> np.ndarray:
     """The deep net on x of shape (n,): ReLU after every layer but the last; shape (n,)."""
     layers = read_deep(layers)
-    h = np.asarray(x, dtype=np.float64)[:, None]
-    for i, (W, b) in enumerate(layers):
-        h = h @ W + b
-        if i < len(layers) - 1:
-            h = np.maximum(h, 0.0)
-    return h[:, 0]
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty(x.shape)
+    for part in _chunks(len(x), max(W.shape[1] for W, _ in layers)):
+        h = x[part, None]
+        for i, (W, b) in enumerate(layers):
+            h = h @ W + b
+            if i < len(layers) - 1:
+                h = np.maximum(h, 0.0)
+        out[part] = h[:, 0]
+    return out
 
 
 def hidden_units(layers) -> int:

@@ -5,7 +5,8 @@ import csv
 import io
 
 from autograder.batch import store
-from autograder.reports.class_report import histogram_counts, per_test_stats, render_class_report
+from autograder.reports.class_report import (histogram_counts, per_function_stats, per_test_stats,
+                                             render_class_report)
 
 
 def result(student, tests, status="graded", message="", seconds=1.0):
@@ -80,3 +81,10 @@ def test_a_name_shared_by_a_public_and_a_hidden_test_gets_two_columns():
     assert rows == [["student", "status", "score", "max_score", "relu_grad: at zero", "relu_grad: at zero (2)"],
                     ["ann", "graded", "1", "3", "1", "0"]]
     assert [s["name"] for s in per_test_stats(twice)] == ["relu_grad: at zero (2)", "relu_grad: at zero"]
+
+
+def test_functions_are_sorted_worst_first():
+    rows = per_function_stats(CLASS)
+    assert [f for f, _, _ in rows] == ["sigmoid", "relu"]
+    assert rows[0][1] == (0 + 1 + 0.25) / 3 and rows[0][2] == 1      # sigmoid: only alice has it all
+    assert rows[1][2] == 2

@@ -19,6 +19,7 @@ import pytest
 
 from autograder.examples import materialize
 from autograder.exporters.gradescope import build_zip
+from autograder.exporters.github_classroom import summary
 from autograder.exporters.gradescope_runtime import to_gradescope
 from autograder.grading import grade_submission
 from autograder.grading.runner import collect_rubric
@@ -133,6 +134,8 @@ def test_zip_grades_like_nngrade_grade(gradescope_env, tmp_path):
             assert [t["visibility"] for t in data["tests"]] == [g.visibility for g in rubric]
             assert {t["visibility"] for t in data["tests"]} <= GS_VISIBILITIES
             assert data["extra_data"]["nngrade"]["seed"] == 3
+            # what GitHub Classroom's reporter gets from the same results.json
+            assert sum(t["score"] for t in summary(data)["tests"]) == pytest.approx(data["score"])
             if name == "correct":
                 assert data["score"] == expected.max_score > 0
             else:

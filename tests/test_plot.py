@@ -92,3 +92,16 @@ def test_main_skips_what_is_not_written_yet(tmp_path, capsys):
     scaffold_file.write_text(scaffold)
     assert plot.main(["relu_approx", str(scaffold_file), "-o", str(tmp_path / "none.png")]) == 1
     assert plot.main(["relu_approx", str(tmp_path / "missing.py")]) == 2
+
+
+def test_huge_nets_are_refused_and_wide_ones_evaluated_in_chunks():
+    with pytest.raises(ValueError, match="at most"):
+        plot.read_shallow((np.ones(plot.MAX_UNITS + 1),) * 3 + (0.0,))
+    with pytest.raises(ValueError, match="at most"):
+        plot.read_deep([(np.ones((1, plot.MAX_UNITS + 1)), np.ones(plot.MAX_UNITS + 1))])
+    with pytest.raises(ValueError, match="layers"):
+        plot.read_deep([(np.ones((1, 1)), np.zeros(1))] * (plot.MAX_LAYERS + 1))
+    k, x = 50_000, np.linspace(-1, 1, 301)
+    net = (np.ones(k), -np.linspace(-1, 1, k), np.full(k, 1.0 / k), 0.5)
+    expected = 0.5 + np.maximum(x[:, None] - np.linspace(-1, 1, k), 0).mean(axis=1)
+    np.testing.assert_allclose(plot.shallow_values(net, x), expected)

@@ -110,3 +110,12 @@ def test_markdown_table_hint_and_safe_code_blocks():
     block = md[md.index("````text"):]
     assert block.index("````", 4) > block.index("# not a heading")   # the student's fence cannot close ours
     assert "Not started (still raise `NotImplementedError`): `tanh`." in md
+
+
+def test_partial_credit_is_called_so():
+    d = result()
+    d["tests"][1]["score"] = 0.4
+    assert "(partial credit)" in html.render_result(d)
+    assert "(partial credit, 0.4 / 1)" in markdown.render_result(d)
+    d["tests"][1]["score"] = 0
+    assert "(partial credit" not in html.render_result(d) + markdown.render_result(d)

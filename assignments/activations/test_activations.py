@@ -90,10 +90,10 @@ def test_relu_grad_at_zero(student):
 
 @pytest.mark.grade(points=0.5, function="gelu")
 def test_gelu_keeps_float32(student):
-    """gelu turns float32 into float64: use Python floats (math.sqrt, math.pi) for constants."""
+    """gelu must turn float32 into float32 (use Python floats such as math.sqrt(2 / math.pi) for constants)."""
     x = X.astype(np.float32)
-    checks.assert_array(student.gelu(x.copy()), what="gelu(x) for float32 x", shape=x.shape,
-                        dtype=np.float32)
+    checks.assert_close(student.gelu(x.copy()), np.array(EXPECTED["gelu"], dtype=np.float32),
+                        what="gelu(x) for float32 x", rtol=1e-5, atol=1e-6, show_example=True, inputs=x)
 
 
 @pytest.mark.grade(points=0.5, function="sigmoid", name="sigmoid: stable at x = ±1000 (example)")

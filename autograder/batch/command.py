@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
@@ -57,7 +58,7 @@ class ProgressBar(Hooks):
 
     def advance(self, result: dict) -> None:
         self.progress.update(self.task, advance=1,
-                             last=f"{result['student']}: {result['score']:g}/{result['max_score']:g}")
+                             last=escape(f"{result['student']}: {result['score']:g}/{result['max_score']:g}"))
 
     def stop(self) -> None:
         self.progress.stop()
@@ -83,12 +84,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     statuses = Counter(r["status"] for r in summary.results)
     for problem in summary.problems:
-        console.print(f"[yellow]note:[/] {problem}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(problem)}", highlight=False)
     reused = f", {summary.reused} kept from an earlier run" if summary.reused else ""
     console.print(f"graded {summary.graded} submission(s){reused}; "
                   f"{statuses['graded']} graded, {statuses['ungradable']} ungradable "
                   f"({summary.layout} layout)", highlight=False)
-    console.print(f"results: {out}/<student>.json, {out / 'grades.csv'}, {out / 'report.html'}",
+    console.print(escape(f"results: {out}/<student>.json, {out / 'grades.csv'}, {out / 'report.html'}"),
                   highlight=False)
     if summary.interrupted:
         console.print("[red]interrupted[/]: run again with --resume to grade the rest", highlight=False)

@@ -37,6 +37,9 @@ SETUP_SH = """\
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON="${NNGRADE_PYTHON:-python3}"
+# The image is Gradescope's alone: installing into its system Python is what it is for
+# (Ubuntu 24.04 marks that Python "externally managed"; older pips ignore this variable).
+export PIP_BREAK_SYSTEM_PACKAGES=1
 if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     apt-get update && apt-get install -y python3 python3-pip
 fi

@@ -90,6 +90,32 @@ def per_test_stats(results: list[dict]) -> list[dict]:
     return sorted(stats.values(), key=lambda s: (s["pass_rate"], s["mean_fraction"], s["name"]))
 
 
+def per_function_stats(results: list[dict]) -> list[tuple[str, float, int]]:
+    """(function, mean fraction of its points earned, students with full marks on it), worst first."""
+    earned: dict[str, list[float]] = {}
+    for r in results:
+        if r["status"] != "graded":
+            continue
+        totals: dict[str, list[float]] = {}
+        for t in r["tests"]:
+            pair = totals.setdefault(t.get("function", ""), [0.0, 0.0])
+            pair[0] += t["score"]
+            pair[1] += t["max_score"]
+        for function, (score, top) in totals.items():
+            earned.setdefault(function, []).append(score / top if top else 1.0)
+    rows = [(f, statistics.mean(v), sum(x >= 1.0 for x in v)) for f, v in earned.items()]
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
+def _functions_table(results: list[dict]) -> str:
+    rows = per_function_stats(results)
+    if not rows:
+        return ""
+    body = "".join(f'<tr><td><code>{escape(f)}</code></td><td>{_bar(mean)} {100 * mean:.0f}%</td>'
+                   f'<td class="n">{full}</td></tr>' for f, mean, full in rows)
+    return ("<table><tr><th>function</th><th>mean credit</th><th>full marks</th></tr>" + body + "</table>")
+
+
 def _summary_line(results: list[dict]) -> str:
     graded = [r for r in results if r["status"] == "graded"]
     max_score = results[0]["max_score"] if results else 0
@@ -158,7 +184,10 @@ def render_class_report(results: list[dict], problems: list[str] = (), title: st
 {_summary_line(results)}
 <h2>Scores</h2>
 {_histogram_svg(histogram_counts(results))}
-<h2>What the class found hard (tests, worst first)</h2>
+<h2>What the class found hard</h2>
+<p class="muted">By function, then by test; worst first. Graded submissions only.</p>
+{_functions_table(results)}
+<h3>Tests</h3>
 {_tests_table(per_test_stats(results))}
 <h2>Ungradable submissions</h2>
 {_ungradable_table(results)}

@@ -60,7 +60,16 @@ class Worker:
         spec.loader.exec_module(module)
         self.module = module
 
+    @staticmethod
+    def flush() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+
     def reply_error(self, exc: StudentError) -> None:
+        self.flush()
         kind = "not_started" if isinstance(exc, NotStarted) else "error"
         protocol.send(self.sock, {"error": str(exc), "kind": kind})
 
@@ -88,6 +97,7 @@ class Worker:
             self.reply_error(StudentError(f"{name} returned a value the grader cannot read "
                                           f"({type(exc).__name__}); return numbers and numpy arrays", name))
             return
+        self.flush()
         protocol.send(self.sock, {"ok": encoded, "info": info.to_dict()}, out)
 
     def serve(self) -> None:
@@ -107,8 +117,10 @@ def run(sock, student_path: Path) -> None:
     try:
         worker.import_submission()
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the import raises
+        Worker.flush()
         protocol.send(sock, {"import_error": str(import_error(exc, str(student_path)))})
         return
+    Worker.flush()
     protocol.send(sock, {"ready": True})
     worker.serve()
 

@@ -93,6 +93,8 @@ def _worker_main(child_fd, out_fd, request, network, isolation, protocol, worker
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
         os.close(out_fd)
+        for stream in (sys.stdout, sys.stderr):   # a killed worker must not lose buffered output
+            stream.reconfigure(line_buffering=True, write_through=True)
         sock = socket.socket(fileno=child_fd)
         workdir = Path(request["workdir"])
         iso = isolation.enter_sandbox(

@@ -132,9 +132,8 @@ def approximate(f, a, b, n_units):
     if np.all(np.diff(adapted) > 0):
         candidates.append(adapted)
     knots = min(candidates, key=sup_error)
-    w, b_, c, d = interpolate_pwl(knots, f(knots))
+    return interpolate_pwl(knots, f(knots))
     ### END SOLUTION
-    return w, b_, c, d
 
 
 # ------------------------------------------------------------ 2. depth

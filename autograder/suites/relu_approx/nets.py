@@ -70,6 +70,8 @@ def approximation_credit(err: float, err_uniform: float, err_constant: float) ->
     costs log(4) / log(err_constant / err_uniform) of the points, not all of them.
     """
     best = FULL_CREDIT_SLACK * max(err_uniform, 1e-9 * max(err_constant, 1e-300))
+    if not np.isfinite(err):
+        return 0.0
     if err <= best:
         return 1.0
     if err >= err_constant or best >= err_constant:
