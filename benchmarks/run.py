@@ -97,7 +97,12 @@ def batch(work: Path, n: int, jobs: list[int]) -> tuple[Counter, dict[int, dict]
         results = [json.loads(p.read_text()) for p in out.glob("*.json")]
         wrong = [r["student"] for r in results
                  if r["student"].endswith("_correct") and r["score"] != r["max_score"]]
+        per_kind = {kind: statistics.median(r["execution_time"] for r in results if f"_{kind}" in r["student"])
+                    for kind in ("correct", "buggy", "hostile")
+                    if any(f"_{kind}" in r["student"] for r in results)}
         rows[j] = {"seconds": m.seconds, "rate": n / m.seconds, "rss": m.peak_rss_mb, "pss": m.peak_pss_mb,
+                   "per_kind": per_kind,
+                   "slowest": sorted(((r["execution_time"], r["student"]) for r in results), reverse=True)[:3],
                    "graded": len(results), "statuses": Counter(r["status"] for r in results),
                    "correct_not_full": wrong,
                    "hostile_points": sum(r["score"] for r in results if "_hostile_" in r["student"])}
@@ -169,6 +174,10 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> 
         statuses = ", ".join(f"{v} {k}" for k, v in sorted(r["statuses"].items()))
         lines.append(f"| {j} | {r['seconds']:.1f} | {r['rate']:.2f} | {r['rss']:.0f} | {r['pss']:.0f} | "
                      f"{statuses} | {len(r['correct_not_full'])} | {r['hostile_points']:g} |")
+    for j, r in batch_rows.items():
+        kinds_text = ", ".join(f"{k} {v:.2f} s" for k, v in r["per_kind"].items())
+        slowest = ", ".join(f"{name.split('_', 1)[1]} {t:.0f} s" for t, name in r["slowest"])
+        lines.append(f"\n-j {j}: median grading time per submission by kind: {kinds_text}; slowest: {slowest}.")
     lines += ["", "## 3. A student's feedback loop", "",
               f"`python -m student_lib check {ASSIGNMENT}.py` on the correct file: {check['seconds']:.2f} s "
               f"(median), peak RSS {check['rss']:.0f} MB, exit {check['exit']}; last line: "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from student_lib.hints import hint_for
+from student_lib.hints import hint_for, tidy
 from student_lib.testing import TestOutcome, collected_outcomes
 
 
@@ -58,14 +58,6 @@ class FunctionReport:
 
     def problems(self) -> list[TestOutcome]:
         return [o for o in self.outcomes if o.status != "passed" and not is_not_started(o)]
-
-
-_NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint|complex|bool_?)\d*\(([^()]*)\)")
-
-
-def tidy(message: str) -> str:
-    """Messages read better without numpy 2's scalar reprs: np.float64(0.5) -> 0.5."""
-    return _NUMPY_SCALAR.sub(r"\1", message)
 
 
 def is_not_started(outcome: TestOutcome) -> bool:
@@ -167,13 +159,20 @@ class _Collector:
 def run_public_tests(handout: Handout, seed: int = 0) -> tuple[list[TestOutcome], list[str]]:
     """(outcomes of the graded public tests, collection errors)."""
     collector = _Collector()
-    # Third-party pytest plugins (anyio, trio, ...) are not needed and cost start-up time.
-    os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     args = [str(handout.tests), "--student-file", str(handout.student_file.resolve()),
             "--nngrade-seed", str(seed), "--rootdir", str(handout.tests.resolve().parent),
             "-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
             "-p", "no:warnings", "-p", "no:doctest", "--assert=plain"]
-    pytest.main(args, plugins=[collector])
+    # Third-party pytest plugins (anyio, trio, ...) are not needed and cost start-up time.
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        pytest.main(args, plugins=[collector])
+    finally:
+        if saved is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
     outcomes = list(collected_outcomes(collector.config)) if collector.config is not None else []
     return outcomes, collector.collection_errors
 
@@ -197,16 +196,32 @@ def import_failure(outcomes: list[TestOutcome], student_file: Path) -> str | Non
 
 
 # ---------------------------------------------------------------- printing
-def print_report(handout: Handout, reports: list[FunctionReport], console, *, verbose: bool = False) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+class PlainConsole:
+    """Stands in for rich's Console when rich is not installed: markup dropped, no table."""
 
-    table = Table(title=f"{handout.student_file.name}: public tests", title_justify="left",
-                  show_lines=True, expand=False)
-    table.add_column("", width=1)
-    table.add_column("function", style="bold", no_wrap=True)
-    table.add_column("tests", justify="right", no_wrap=True)
-    table.add_column("what to look at", ratio=1)
+    MARKUP = re.compile(r"\[/?(?:red|green|yellow|dim|bold)?\]")
+
+    def print(self, text: str = "") -> None:
+        print(self.MARKUP.sub("", str(text)).replace("\\[", "["))
+
+
+def plain_escape(text: str) -> str:
+    return str(text).replace("[", "\\[")
+
+
+def make_console():
+    """(console, escape): rich's if installed, else plain text (rich is optional)."""
+    try:
+        from rich.console import Console
+        from rich.markup import escape
+    except ImportError:
+        return PlainConsole(), plain_escape
+    return Console(highlight=False), escape
+
+
+def print_report(handout: Handout, reports: list[FunctionReport], console, escape, *,
+                 verbose: bool = False) -> None:
+    rows = []
     marks = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "not started": "[dim]·[/]",
              "no tests": " "}
     for r in reports:
@@ -225,7 +240,21 @@ def print_report(handout: Handout, reports: list[FunctionReport], console, *, ve
             if hint:
                 parts.append(f"[yellow]Hint:[/] {escape(hint)}")
             detail = "\n".join(parts)
-        table.add_row(marks[state], escape(r.function), f"{r.passed}/{len(r.outcomes)}", detail)
+        rows.append((marks[state], escape(r.function), f"{r.passed}/{len(r.outcomes)}", detail))
+    if isinstance(console, PlainConsole):
+        console.print(f"{handout.student_file.name}: public tests")
+        for mark, function, count, detail in rows:
+            console.print(f"{mark} {function} {count}" + ("\n    " + detail.replace("\n", "\n    ") if detail else ""))
+        return
+    from rich.table import Table
+    table = Table(title=f"{handout.student_file.name}: public tests", title_justify="left",
+                  show_lines=True, expand=False)
+    table.add_column("", width=1)
+    table.add_column("function", style="bold", no_wrap=True)
+    table.add_column("tests", justify="right", no_wrap=True)
+    table.add_column("what to look at", ratio=1)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
@@ -260,9 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for the random test inputs (default 0)")
     args = parser.parse_args(argv)
 
-    from rich.console import Console
-    from rich.markup import escape
-    console = Console(highlight=False)
+    console, escape = make_console()
     try:
         handout = find_handout(args.file, assignment=args.assignment)
     except CheckError as exc:
@@ -283,6 +310,6 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]✗[/] {escape(failure)}")
         return 1
     reports = group_by_function(outcomes, functions_in(handout.student_file))
-    print_report(handout, reports, console, verbose=args.verbose)
+    print_report(handout, reports, console, escape, verbose=args.verbose)
     console.print(summary_line(reports))
     return 0 if all(o.status == "passed" for o in outcomes) else 1

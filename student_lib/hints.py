@@ -143,3 +143,11 @@ def already_said(hint: str, lowered_text: str) -> bool:
     """True if a clause of the hint (12+ characters) is already in the message."""
     clauses = [c.strip(" .").lower() for c in re.split(r"[:;]", hint)]
     return any(len(c) >= 12 and c in lowered_text for c in clauses)
+
+
+_NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint|complex|bool_?)\d*\(([^()]*)\)")
+
+
+def tidy(message: str) -> str:
+    """Messages read better without numpy 2's scalar reprs: np.float64(0.5) -> 0.5."""
+    return _NUMPY_SCALAR.sub(r"\1", message)

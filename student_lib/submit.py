@@ -252,11 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="pack even if the file cannot be graded as it is")
     args = parser.parse_args(argv)
 
-    from rich.console import Console
-    from rich.markup import escape
-
-    from student_lib.check import CheckError, find_handout
-    console = Console(highlight=False)
+    from student_lib.check import CheckError, find_handout, make_console
+    console, escape = make_console()
     try:
         handout = find_handout(args.file)
         student_file, assignment = handout.student_file, handout.assignment

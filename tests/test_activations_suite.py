@@ -3,7 +3,7 @@
 Graded in-process (the sandboxed checks of the same examples are in
 test_grading_examples): the reference solution on seeds 0..9, and a
 differently written correct submission (tanh-form sigmoid, masks, logaddexp,
-float64 internally, a shared logsumexp helper) on seeds 0..2. The timing
+float64 internally, a shared logsumexp helper) on seeds 0..1. The timing
 tests run on one seed each: they depend on the machine, not on the seed.
 The bugs are in test_activations_bugs.py.
 """
@@ -23,10 +23,11 @@ class Collect:
         self.outcomes = list(collected_outcomes(session.config))
 
 
-def grade_in_process(path, seed: int = 0, *select: str, plugins=()) -> list:
-    """The outcomes of the public tests and the hidden suite for one file, run in this process."""
+def grade_in_process(path, seed: int = 0, *select: str, plugins=(), public: bool = True) -> list:
+    """The outcomes of the public tests (unless not `public`) and the hidden suite, in this process."""
     collect = Collect()
-    pytest.main([*(str(p) for p in ACTIVATIONS.test_files()), "-p", "student_lib.testing",
+    files = ACTIVATIONS.test_files() if public else sorted(ACTIVATIONS.suite_dir.glob("test_*.py"))
+    pytest.main([*(str(p) for p in files), "-p", "student_lib.testing",
                  "-p", "no:cacheprovider", "-p", "no:terminal", "--noconftest", "--assert=plain",
                  "--student-file", str(path), "--nngrade-seed", str(seed), *select],
                 plugins=[collect, *plugins])
@@ -55,9 +56,9 @@ def test_every_function_is_graded_on_every_property_and_the_rubric_reads_well():
 
 
 def test_solution_full_marks_on_seeds_0_to_9():
-    for seed in range(10):
-        outcomes = grade_in_process(ACTIVATIONS.solution, seed, *NOT_TIMED)
-        assert len(outcomes) > 100
+    for seed in range(10):      # the public tests use no randomness: once is enough
+        outcomes = grade_in_process(ACTIVATIONS.solution, seed, *NOT_TIMED, public=seed == 0)
+        assert len(outcomes) > 90
         assert shortfalls(outcomes) == [], seed
 
 
@@ -175,6 +176,6 @@ def softmax_vjp(x, g, axis=-1):
 def test_a_differently_written_correct_submission_gets_full_marks(tmp_path):
     path = tmp_path / "activations.py"
     path.write_text(DIFFERENT_BUT_CORRECT)
-    for seed in range(3):
+    for seed in range(2):
         assert shortfalls(grade_in_process(path, seed, *NOT_TIMED)) == [], seed
     assert shortfalls(grade_in_process(path, 0, "-k", "vectorised")) == []

@@ -1,8 +1,8 @@
 """backprop's hidden suite as a rubric: fair to correct code on every seed, fast enough.
 
 The solution is graded in-process here (the sandbox's own checks are in
-test_grading_examples and test_backprop_variants); seeds 0..9 for everything
-but training, and two extra seeds for the training thresholds.
+test_grading_examples and test_backprop_variants), on seeds 0..9 for
+everything but training (see test_backprop_training).
 """
 from __future__ import annotations
 
@@ -37,13 +37,6 @@ def test_solution_full_marks_on_seeds_0_to_9_without_training():
         assert [(o.name, o.output) for o in outcomes if o.score < o.max_score] == [], seed
 
 
-def test_solution_meets_the_training_thresholds_on_more_seeds():
-    for seed in (2, 3):
-        outcomes = grade_in_process(BACKPROP.solution, seed, "-k", "train_mlp")
-        assert len(outcomes) >= 4
-        assert [(o.name, o.output) for o in outcomes if o.score < o.max_score] == [], seed
-
-
 def test_every_function_is_graded_and_the_rubric_reads_well():
     grades = collect_rubric("backprop")
     assert {g.function for g in grades} == set(BACKPROP.functions)
@@ -64,19 +57,20 @@ def test_a_full_sandboxed_grade_of_the_solution_takes_under_5_seconds():
     assert min(times) < 5.0, times
 
 
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory):
-    from autograder.examples import materialize
-    return materialize("backprop", tmp_path_factory.mktemp("backprop_examples"))
+LOOPS = [("    out = np.maximum(x, 0)\n",
+          "    out = x.copy()\n    for i in np.ndindex(x.shape):\n        out[i] = max(out[i], 0)\n"),
+         ("    out = x @ W + b\n",
+          "    out = np.empty((x.shape[0], W.shape[1]))\n    for i in range(x.shape[0]):\n"
+          "        for j in range(W.shape[1]):\n            out[i, j] = x[i] @ W[:, j] + b[j]\n")]
 
 
-BROKEN_GRADIENTS = ["db_averaged", "db_first_row", "cross_entropy_grad_missing_mean", "mse_missing_mean"]
-HARMLESS_FOR_TRAINING = ["init_lecun_scale", "sgd_in_place", "relu_in_place", "softmax_unstable"]
-
-
-def test_training_thresholds_fail_broken_gradients_and_pass_harmless_bugs(examples):
-    """At seed 1 (test_grading_examples grades every bug in the sandbox at seed 0)."""
-    for name in BROKEN_GRADIENTS + HARMLESS_FOR_TRAINING:
-        outcomes = grade_in_process(examples[f"buggy_{name}"], 1, "-k", "train_mlp and not history")
-        lost = sum(o.max_score - o.score for o in outcomes)
-        assert (lost > 0) == (name in BROKEN_GRADIENTS), (name, [o.output for o in outcomes])
+def test_python_loops_over_entries_lose_the_vectorised_points(tmp_path):
+    text = BACKPROP.solution.read_text()
+    for old, new in LOOPS:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    path = tmp_path / "backprop.py"
+    path.write_text(text)
+    outcomes = grade_in_process(path, 0, "-k", "vectorised or values")
+    lost = {o.name for o in outcomes if o.score < o.max_score}
+    assert lost == {"relu_forward: vectorised", "linear_forward: vectorised"}, lost

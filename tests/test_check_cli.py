@@ -206,3 +206,25 @@ def test_dispatcher_lists_commands_and_rejects_unknown_ones():
     assert ok.returncode == 0 and all(c in ok.stdout for c in ("check", "submit", "plot"))
     bad = subprocess.run([sys.executable, "-m", "student_lib", "grade"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "unknown command 'grade'" in bad.stderr
+
+
+def test_broken_public_tests_are_reported_not_crashed_on(tmp_path):
+    handout(tmp_path, CORRECT)
+    (tmp_path / "test_activations.py").write_text(PUBLIC_TESTS + "\ndef broken(:\n")
+    result = run_check(tmp_path)
+    assert result.returncode == 1
+    assert "could not run" in result.stdout and "download it again" in result.stdout
+
+
+def test_works_without_rich(tmp_path):
+    """GitHub Classroom's runner may install only numpy and pytest: plain text then."""
+    stub = tmp_path / "stub" / "rich"
+    stub.mkdir(parents=True)
+    (stub / "__init__.py").write_text("raise ImportError('no rich here')\n")
+    (tmp_path / "h").mkdir()
+    folder = handout(tmp_path / "h", BUGGY)
+    result = subprocess.run([sys.executable, "-m", "student_lib", "check"], cwd=folder, capture_output=True,
+                            text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path / "stub")})
+    assert result.returncode == 1, result.stderr
+    assert "✗ relu_grad 0/1" in result.stdout and "relu_grad(0) must be 0" in result.stdout
+    assert "· tanh 0/1" in result.stdout and "[red]" not in result.stdout

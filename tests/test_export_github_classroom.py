@@ -27,6 +27,7 @@ def test_public_workflow(tmp_path):
     assert grader["uses"] == "classroom-resources/autograding-command-grader@v1"
     assert grader["with"]["command"] == "python -m student_lib check backprop.py"
     assert grader["with"]["max-score"] == public_points(ASSIGNMENT) > 0
+    assert "numpy" in grader["with"]["setup-command"]
     reporter = job["steps"][-1]
     assert reporter["uses"] == "classroom-resources/autograding-grading-reporter@v1"
     assert reporter["with"]["runners"] == "public-checks"
@@ -35,8 +36,10 @@ def test_public_workflow(tmp_path):
 
 
 def test_hidden_suite_workflow_uses_secrets_and_the_zip(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy\n")   # a released handout has one
     wf = load(add_workflow(tmp_path, ASSIGNMENT, hidden_suite=True))
     steps = {s.get("id", s["name"]): s for s in wf["jobs"]["run-autograding-tests"]["steps"]}
+    assert steps["public-checks"]["with"]["setup-command"].endswith("-r requirements.txt")
     hidden = steps["hidden-tests"]
     assert hidden["env"]["NNGRADE_GRADING_TOKEN"] == "${{ secrets.NNGRADE_GRADING_TOKEN }}"
     for needed in ("setup.sh", "run_autograder", "NNGRADE_AUTOGRADER_ROOT", "cp backprop.py",

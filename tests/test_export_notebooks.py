@@ -8,6 +8,7 @@ test) — and the gradebook import must carry nngrade's exact scores.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,25 @@ def test_nbgrader_source_notebook_shape(tmp_path):
     assert [c.metadata["nbgrader"]["points"] for c in tests] == list(points.values())
     assert all("### BEGIN HIDDEN TESTS" in c.source for c in tests)
     assert (tmp_path / "nbgrader_config.py").exists()
+
+
+def test_nngrade_grades_a_submitted_nbgrader_notebook_like_the_file(tmp_path, expected):
+    """The gradebook route: `nngrade batch` on nbgrader's submitted/ notebooks.
+
+    The notebook's code is the `%%writefile backprop.py` cell; nngrade must
+    grade that cell's body (the hidden test cells are gone from a release).
+    """
+    assert main(["export", "nbgrader", ASSIGNMENT, "-o", str(tmp_path)]) == 0
+    nb = nbformat.read(tmp_path / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    for cell in nb.cells:   # what generate_assignment does to the test cells
+        cell.source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", cell.source,
+                             flags=re.S)
+    nbformat.write(nb, tmp_path / "release.ipynb")
+    code, result = expected["alice"]
+    fill(tmp_path / "release.ipynb", code, tmp_path / "alice" / f"{ASSIGNMENT}.ipynb")
+    graded = grade_submission(ASSIGNMENT, tmp_path / "alice" / f"{ASSIGNMENT}.ipynb", seed=0)
+    assert graded.status == "graded", graded.message
+    assert graded.score == result.score == result.max_score
 
 
 @pytest.mark.integration

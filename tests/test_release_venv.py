@@ -8,7 +8,7 @@ loudly. Then, in the handout folder:
 - `python -m student_lib check` on the untouched scaffold: every function
   "not started", exit 1;
 - on the reference solution: every function passes, exit 0;
-- plain `pytest` passes too.
+- plain `pytest` passes too, and `python -m student_lib submit` packs it.
 """
 from __future__ import annotations
 
@@ -76,6 +76,8 @@ def test_handout_works_alone_in_a_fresh_venv(assignment, venv, tmp_path):
 
     plain, _ = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], folder, env)
     assert plain.returncode == 0, plain.stdout[-2000:]
+    packed, _ = run([str(python), "-m", "student_lib", "submit"], folder, env)
+    assert packed.returncode == 0 and (folder / "submission.zip").is_file(), packed.stdout + packed.stderr
     # under a second on an idle machine: the CPU time says so even on a busy one
     for what, (wall, cpu) in (("scaffold", seconds_scaffold), ("solution", seconds_solved)):
         print(f"{assignment}: check on the {what}: {wall:.2f} s wall, {cpu:.2f} s CPU")

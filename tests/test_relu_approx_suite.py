@@ -26,9 +26,10 @@ class Collect:
         self.outcomes = list(collected_outcomes(session.config))
 
 
-def grade_in_process(path, seed: int, *select: str):
+def grade_in_process(path, seed: int, *select: str, hidden_only: bool = False):
     collect = Collect()
-    pytest.main([*(str(p) for p in RELU.test_files()), "-p", "student_lib.testing",
+    files = RELU.test_files()[1:] if hidden_only else RELU.test_files()
+    pytest.main([*(str(p) for p in files), "-p", "student_lib.testing",
                  "-p", "no:cacheprovider", "-p", "no:terminal", "--noconftest",
                  "--student-file", str(path), "--nngrade-seed", str(seed), *select], plugins=[collect])
     return collect.outcomes
@@ -43,9 +44,10 @@ def load_solution():
 
 
 def test_solution_full_marks_on_seeds_0_to_9_without_training():
+    # the public tests do not depend on the seed: the sandboxed grade below covers them
     for seed in range(10):
-        outcomes = grade_in_process(RELU.solution, seed, "-k", "not fit_relu_net and not sine")
-        assert len(outcomes) >= 22
+        outcomes = grade_in_process(RELU.solution, seed, "-k", "not fit_relu_net", hidden_only=True)
+        assert len(outcomes) >= 19
         assert [(o.name, o.output) for o in outcomes if o.score < o.max_score] == [], seed
 
 

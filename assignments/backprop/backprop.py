@@ -33,7 +33,6 @@ def linear_forward(x, W, b):
     - cache: whatever linear_backward needs (any Python object)
     """
     raise NotImplementedError("TODO: implement `linear_forward` (see README.md)")
-    return out, cache
 
 
 def linear_backward(dout, cache):
@@ -49,7 +48,6 @@ def linear_backward(dout, cache):
     - db: gradient with respect to b, shape (M,)  (b is used by every row of the batch)
     """
     raise NotImplementedError("TODO: implement `linear_backward` (see README.md)")
-    return dx, dW, db
 
 
 def relu_forward(x):
@@ -63,7 +61,6 @@ def relu_forward(x):
     - cache: whatever relu_backward needs
     """
     raise NotImplementedError("TODO: implement `relu_forward` (see README.md)")
-    return out, cache
 
 
 def relu_backward(dout, cache):
@@ -77,7 +74,6 @@ def relu_backward(dout, cache):
     - dx: gradient with respect to x, array of x's shape
     """
     raise NotImplementedError("TODO: implement `relu_backward` (see README.md)")
-    return dx
 
 
 def sigmoid_forward(x):
@@ -91,7 +87,6 @@ def sigmoid_forward(x):
     - cache: whatever sigmoid_backward needs
     """
     raise NotImplementedError("TODO: implement `sigmoid_forward` (see README.md)")
-    return out, cache
 
 
 def sigmoid_backward(dout, cache):
@@ -105,7 +100,6 @@ def sigmoid_backward(dout, cache):
     - dx: gradient with respect to x, array of x's shape
     """
     raise NotImplementedError("TODO: implement `sigmoid_backward` (see README.md)")
-    return dx
 
 
 # ------------------------------------------------------------------ losses
@@ -121,13 +115,12 @@ def mse_loss(pred, y):
     - dpred: gradient of loss with respect to pred, array of pred's shape
     """
     raise NotImplementedError("TODO: implement `mse_loss` (see README.md)")
-    return loss, dpred
 
 
 def softmax_cross_entropy(scores, y):
     """Softmax cross-entropy: loss = mean over i of −log softmax(scoresᵢ)[yᵢ].
 
-    Must stay finite and warning-free for scores as large as 1e4
+    Must stay finite, with no overflow warning, for scores as large as 1e4
     (subtract each row's max before exponentiating).
 
     Inputs:
@@ -139,11 +132,10 @@ def softmax_cross_entropy(scores, y):
     - dscores: gradient of loss with respect to scores, array of shape (N, C)
     """
     raise NotImplementedError("TODO: implement `softmax_cross_entropy` (see README.md)")
-    return loss, dscores
 
 
 # --------------------------------------------------------------------- MLP
-def init_mlp(sizes, seed=0):
+def init_mlp(sizes, seed):
     """Random parameters of an MLP with He initialisation.
 
     Layer k (k = 1 … L) maps sizes[k-1] features to sizes[k]:
@@ -158,10 +150,10 @@ def init_mlp(sizes, seed=0):
     - params: dict with keys "W1", "b1", …, "WL", "bL" (float64 arrays)
     """
     raise NotImplementedError("TODO: implement `init_mlp` (see README.md)")
-    return params
 
 
 def _n_layers(params):
+    """L, the number of layers: params holds W1 … WL."""
     return len([k for k in params if k.startswith("W")])
 
 
@@ -177,7 +169,6 @@ def mlp_forward(params, X, activation="relu"):
     - scores: array of shape (N, C)
     """
     raise NotImplementedError("TODO: implement `mlp_forward` (see README.md)")
-    return scores
 
 
 def mlp_loss_and_grads(params, X, y, loss="softmax", activation="relu", reg=0.0):
@@ -198,7 +189,6 @@ def mlp_loss_and_grads(params, X, y, loss="softmax", activation="relu", reg=0.0)
     - grads: dict with exactly the keys of params; grads[k] has params[k]'s shape
     """
     raise NotImplementedError("TODO: implement `mlp_loss_and_grads` (see README.md)")
-    return total, grads
 
 
 def sgd_step(params, grads, lr):
@@ -212,7 +202,6 @@ def sgd_step(params, grads, lr):
     - new_params: a new dict; params and its arrays are left unchanged
     """
     raise NotImplementedError("TODO: implement `sgd_step` (see README.md)")
-    return new_params
 
 
 def train_mlp(X, y, sizes, loss="softmax", lr=0.1, epochs=100, batch_size=64, seed=0):
@@ -235,4 +224,3 @@ def train_mlp(X, y, sizes, loss="softmax", lr=0.1, epochs=100, batch_size=64, se
     - history: list of `epochs` floats, the mean minibatch loss of each epoch
     """
     raise NotImplementedError("TODO: implement `train_mlp` (see README.md)")
-    return params, history

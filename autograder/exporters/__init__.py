@@ -8,7 +8,8 @@
     otter.py              an otter-grader assign notebook
     notebook_runtime.py   what the nbgrader/otter test cells call: grade in a subprocess
     github_classroom.py   .github/workflows/classroom.yml for a handout
-    results.py            reading a batch output folder
+    results.py            reading a batch output folder; what an export reports back
+    roster.py             matching nngrade's student ids to an LMS roster
     command.py            `nngrade export ...`
 
 Exporters read the result model (`autograder.result`); they never re-run

@@ -76,15 +76,21 @@ def public_points(assignment_id: str) -> float:
     return Collect.points
 
 
-def workflow(assignment_id: str, *, hidden_suite: bool = False, python: str = "3.11") -> dict:
-    """The workflow as a dict (written as YAML by `add_workflow`)."""
+def workflow(assignment_id: str, *, hidden_suite: bool = False, python: str = "3.11",
+             requirements: bool = False) -> dict:
+    """The workflow as a dict (written as YAML by `add_workflow`).
+
+    `requirements`: the handout has a requirements.txt to install (else numpy, pytest, rich).
+    """
     assignment = get(assignment_id)
+    install = ("python -m pip install --quiet -r requirements.txt" if requirements
+               else "python -m pip install --quiet numpy pytest rich")
     steps: list[dict] = [
         {"name": "Checkout code", "uses": "actions/checkout@v4"},
         {"name": "Set up Python", "uses": "actions/setup-python@v5", "with": {"python-version": python}},
         {"name": "Public checks", "id": "public-checks", "uses": COMMAND_GRADER, "with": {
             "test-name": f"Public checks: python -m student_lib check {assignment.student_file}",
-            "setup-command": "python -m pip install --quiet numpy pytest",
+            "setup-command": install,
             "command": f"python -m student_lib check {assignment.student_file}",
             "timeout": 10, "max-score": _int(public_points(assignment_id))}},
     ]
@@ -109,7 +115,9 @@ def add_workflow(handout_dir: Path, assignment_id: str, *, hidden_suite: bool = 
     """Write `.github/workflows/classroom.yml` into the handout; returns its path."""
     path = Path(handout_dir) / ".github" / "workflows" / "classroom.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(workflow(assignment_id, hidden_suite=hidden_suite), Dumper=_Dumper,
+    spec = workflow(assignment_id, hidden_suite=hidden_suite,
+                    requirements=(Path(handout_dir) / "requirements.txt").exists())
+    text = yaml.dump(spec, Dumper=_Dumper,
                      sort_keys=False, width=100, allow_unicode=True)
     # PyYAML quotes the key 'on' (a boolean in YAML 1.1), as GitHub Classroom's own files do.
     path.write_text("# GitHub Classroom autograding for nngrade: see the nngrade README, "

@@ -13,8 +13,8 @@ import base64
 import binascii
 import html
 
-from autograder.reports.feedback import by_function, fmt, hidden_summary, is_not_started
-from student_lib.check import tidy
+from autograder.reports.feedback import by_function, fmt, hidden_summary
+from student_lib.hints import tidy
 
 STATUS_LABEL = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out"}
 STATE_CLASS = {"passed": "ok", "not started": "todo", "lost points": "bad"}
@@ -181,4 +181,4 @@ def render_result(result: dict) -> str:
             + "\n".join(body) + "</body></html>\n")
 
 
-__all__ = ["render_result", "is_not_started"]
+__all__ = ["render_result"]

@@ -8,7 +8,7 @@ what to fix with hints, then the student's own output.
 from __future__ import annotations
 
 from autograder.reports.feedback import by_function, fmt, hidden_summary
-from student_lib.check import tidy
+from student_lib.hints import tidy
 
 STATE = {"passed": "✅ passed", "not started": "⚪ not started", "lost points": "❌ lost points"}
 MAX_OUTPUT = 5_000

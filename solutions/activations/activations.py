@@ -365,3 +365,6 @@ def softmax_vjp(x, g, axis=-1):
     dx = s * (g - np.sum(g * s, axis=axis, keepdims=True))
     ### END SOLUTION
     return dx
+
+
+# Done? Run the public tests: python -m student_lib check

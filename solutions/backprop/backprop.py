@@ -176,7 +176,7 @@ def softmax_cross_entropy(scores, y):
 
 
 # --------------------------------------------------------------------- MLP
-def init_mlp(sizes, seed=0):
+def init_mlp(sizes, seed):
     """Random parameters of an MLP with He initialisation.
 
     Layer k (k = 1 … L) maps sizes[k-1] features to sizes[k]:
@@ -224,8 +224,7 @@ def mlp_forward(params, X, activation="relu"):
         h, _ = linear_forward(h, params[f"W{k}"], params[f"b{k}"])
         if k < L:
             h, _ = act(h)
-    scores = h
-    return scores
+    return h
     ### END SOLUTION
 
 

@@ -46,7 +46,7 @@ def shape_cases(name: str, rng) -> list:
 
 @pytest.mark.parametrize("name", each(ALL, 0.5, "keeps the input's shape and dtype"))
 def test_keeps_shape_and_dtype(student, rng, name):
-    """Does not return the right values as an array of the input's shape and dtype (float32 in, float32 out)."""
+    """Does not return the right values with the input's shape and dtype (float32 in, float32 out)."""
     for x, kwargs, description in shape_cases(name, rng):
         args = arguments(name, x, rng)
         expected = reference(name, *args, **kwargs)
@@ -78,7 +78,7 @@ def big_input(name: str, rng) -> np.ndarray:
 
 @pytest.mark.parametrize("name", each(ALL, 0.5, "vectorised"))
 def test_vectorised(student, rng, name):
-    """Far too slow for a whole-array numpy computation (is there a Python loop over the elements?), or wrong values."""
+    """Far too slow for whole-array numpy (is there a Python loop over the elements?), or wrong values."""
     args = arguments(name, big_input(name, rng), rng)
     budget = max(FLOOR, RATIO * median_seconds(REF[name], *args))
     fastest = np.inf

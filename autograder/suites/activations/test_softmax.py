@@ -21,7 +21,7 @@ def scores(rng) -> np.ndarray:
 
 @pytest.mark.grade(points=2, function="softmax")
 def test_softmax_along_each_axis(student, rng):
-    """softmax is wrong along some axis: normalise along `axis` only (np.sum(..., axis=axis, keepdims=True))."""
+    """softmax is wrong along some axis: reduce along `axis` only, with keepdims=True."""
     x = scores(rng)
     for axis in AXES:
         got = student.softmax(x.copy(), **call_kwargs(axis))

@@ -1,7 +1,8 @@
 """Hidden suite, part 5: the contract every function keeps.
 
 - no function changes its inputs in place;
-- float32 in, float32 out for the layers and losses.
+- float32 in, float32 out for the layers and losses;
+- the layers are vectorised (a wide time budget: loops over entries are 100× slower).
 Each row grades one function; backward rows call their own forward for the cache.
 """
 import numpy as np
@@ -94,3 +95,25 @@ def test_keeps_float32(student, rng, name):
         arrays = {"dx": value}
     for label, got in arrays.items():
         checks.assert_array(got, what=f"{name}'s {label}", dtype=np.float32)
+
+
+VECTORISED_BUDGET = 0.25   # seconds; numpy takes ~5 ms for these sizes, a Python loop over entries ≥ 1 s
+
+
+@pytest.mark.grade(points=0.5, function="relu_forward", name="relu_forward: vectorised", timeout=20)
+def test_relu_forward_is_vectorised(student, rng):
+    """relu_forward is far too slow on a 1000 × 1000 array: use numpy operations, not Python loops over entries."""
+    forward(student, "relu_forward", rng.normal(size=(1000, 1000)))
+    seconds = student.last_call.seconds
+    if seconds > VECTORISED_BUDGET:
+        checks.fail(f"relu_forward took {seconds:.2f} s on a 1000 × 1000 array; np.maximum takes a few ms")
+
+
+@pytest.mark.grade(points=0.5, function="linear_forward", name="linear_forward: vectorised", timeout=20)
+def test_linear_forward_is_vectorised(student, rng):
+    """linear_forward is far too slow for x of shape (2000, 100): use x @ W + b, not Python loops."""
+    forward(student, "linear_forward", rng.normal(size=(2000, 100)), rng.normal(size=(100, 100)),
+            rng.normal(size=100))
+    seconds = student.last_call.seconds
+    if seconds > VECTORISED_BUDGET:
+        checks.fail(f"linear_forward took {seconds:.2f} s for x of shape (2000, 100); x @ W + b takes a few ms")

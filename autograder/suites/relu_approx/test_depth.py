@@ -36,8 +36,12 @@ def test_sawtooth_exact(student, rng):
 @pytest.mark.grade(points=2, function="sawtooth")
 def test_sawtooth_size_linear_in_m(student):
     """sawtooth(m) uses more hidden units than a linear function of m (at most 8 m + 8)."""
+    x = np.linspace(0, 1, 257)
     for m in range(1, 11):
-        units = hidden_units(deep_net(student.sawtooth(m), what=f"sawtooth({m})"))
+        layers = deep_net(student.sawtooth(m), what=f"sawtooth({m})")
+        units = hidden_units(layers)
+        if not np.allclose(deep_values(layers, x), tent_power(x, m), rtol=0, atol=1e-6):
+            checks.fail(f"sawtooth({m}) is not the m-fold tent map; its size counts only once it is")
         if units > unit_budget(m):
             checks.fail(f"sawtooth({m}) has {units} hidden units; a block of a few units per "
                         f"composition keeps it at most {MAX_UNITS} = {unit_budget(m)}")
@@ -59,8 +63,13 @@ def test_square_approx_error_bound(student, rng):
 @pytest.mark.grade(points=2, function="square_approx")
 def test_square_approx_size_linear_in_m(student):
     """square_approx(m) uses more hidden units than a linear function of m (at most 8 m + 8)."""
+    x = np.linspace(0, 1, 257)
     for m in range(1, 9):
-        units = hidden_units(deep_net(student.square_approx(m), what=f"square_approx({m})"))
+        layers = deep_net(student.square_approx(m), what=f"square_approx({m})")
+        units = hidden_units(layers)
+        if not np.max(np.abs(deep_values(layers, x) - x ** 2)) <= 2.0 ** (-2 * m - 2) * 1.01:
+            checks.fail(f"square_approx({m}) misses x**2 by more than the bound; its size counts "
+                        f"only once it meets it")
         if units > unit_budget(m):
             checks.fail(f"square_approx({m}) has {units} hidden units; Yarotsky's construction "
                         f"needs a few per level, at most {MAX_UNITS} = {unit_budget(m)}")

@@ -35,11 +35,14 @@ def test_shallow_forward_random_nets(student, rng):
 
 @pytest.mark.grade(points=1, function="shallow_forward")
 def test_shallow_forward_leaves_inputs_alone(student, rng):
-    """shallow_forward changes its inputs in place."""
+    """shallow_forward changes its inputs in place (or does not work yet)."""
     w, b, c, d = random_net(rng, 6)
-    x = rng.uniform(-3, 3, size=50)
-    student.shallow_forward((w, b, c, d), x)
+    x = away_from_kinks(rng.uniform(-3, 3, size=50), w, b)
+    out = student.shallow_forward((w, b, c, d), x)
     checks.assert_not_mutated(student.last_call, what="shallow_forward")
+    # no credit for leaving the inputs alone without computing the net
+    checks.assert_close(out, shallow_values((w, b, c, d), x), what="shallow_forward",
+                        rtol=1e-9, atol=1e-9)
 
 
 # ------------------------------------------------------------ interpolate_pwl
