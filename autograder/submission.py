@@ -170,7 +170,10 @@ def notebook_code(data: bytes, name: str = "notebook") -> str:
             continue
         text = cell.get("source", "")
         if text.lstrip().startswith("%%"):
-            continue
+            first, _, body = text.lstrip().partition("\n")
+            if not (first.split()[:1] == ["%%writefile"] and first.rstrip().endswith(".py")):
+                continue
+            text = body   # a `%%writefile x.py` cell holds the student's file itself (nbgrader/otter exports)
         lines = [_drop_magic(line) for line in text.splitlines()]
         chunks.append(f"# --- cell {i + 1}\n" + "\n".join(lines))
     if not chunks:
