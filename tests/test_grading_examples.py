@@ -87,7 +87,7 @@ def test_removing_one_function_loses_exactly_its_points(examples, zygote, tmp_pa
     per_function = full.by_function()
     for function in assignment.functions:
         # drop the function's whole definition (up to the next top-level statement)
-        cut = re.sub(rf"^def {function}\(.*?(?=^\S)", "", source, count=1, flags=re.S | re.M)
+        cut = re.sub(rf"^def {function}\(.*?(?=^\S|\Z)", "", source, count=1, flags=re.S | re.M)
         assert cut != source, function
         path = tmp_path / f"without_{function}.py"
         path.write_text(cut)

@@ -101,7 +101,6 @@ def approximate(f, a, b, n_units):
     share of the integral of sqrt|f''|.
     """
     raise NotImplementedError("TODO: implement `approximate` (see README.md)")
-    return w, b_, c, d
 
 
 # ------------------------------------------------------------ 2. depth

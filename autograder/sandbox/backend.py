@@ -20,7 +20,7 @@ from autograder.sandbox import protocol
 from autograder.sandbox.isolation import Limits
 from student_lib.calls import CallInfo, Handle, NotStarted, StudentError, StudentTimeout
 
-STRIKE_TIMEOUT = 0.5  # seconds per test once a submission has timed out
+STRIKE_TIMEOUTS = (0.5, 0.1)  # seconds per test after the first timeout, and after the third
 OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
 SIGNAL_REASONS = {signal.SIGXCPU: "it used up its CPU time limit",
                   signal.SIGSEGV: "it crashed (segmentation fault)",
@@ -82,13 +82,14 @@ class SandboxBackend:
         self._sock: socket.socket | None = None
         self._workdirs: list[Path] = []
         self._import_error: str | None = None
-        self.timed_out = False   # after one timeout, later tests get short leashes
+        self.timeouts = 0   # after a timeout, later tests get short leashes
 
     # ------------------------------------------------------------ lifecycle
     def start_test(self, timeout: float) -> None:
         self.last_call = None
-        if self.timed_out:   # a submission that hangs once must not hang every test for long
-            timeout = min(timeout, max(STRIKE_TIMEOUT, 0.05 * timeout))
+        if self.timeouts:   # a submission that hangs once must not hang every test for long
+            leash = STRIKE_TIMEOUTS[0] if self.timeouts < 3 else STRIKE_TIMEOUTS[1]
+            timeout = min(timeout, max(leash, 0.05 * timeout))
         self.deadline = min(time.monotonic() + timeout, self.budget_deadline)
         if time.monotonic() >= self.budget_deadline:
             raise StudentTimeout(f"your submission used up its total time budget "
@@ -157,7 +158,7 @@ class SandboxBackend:
             return header
         except socket.timeout:
             self._stop()
-            self.timed_out = True
+            self.timeouts += 1
             raise StudentTimeout(f"{doing[0].upper() + doing[1:]} did not finish within the time "
                                  f"limit: an infinite loop, or very slow code?") from None
         except (EOFError, OSError, protocol.ProtocolError, ValueError, RecursionError):
