@@ -1,6 +1,7 @@
 """`nngrade demo`: grade the bundled examples (correct, buggy, hostile) of every assignment."""
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=140)   # logs keep whole names
     start = time.monotonic()
     rows = []
     with tempfile.TemporaryDirectory(prefix="nngrade-demo-") as tmp, Zygote() as zygote:

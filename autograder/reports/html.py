@@ -39,6 +39,7 @@ h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; font-family: ui-monospace, Men
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
+table.summary td { vertical-align: middle; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td code, h3 code { font-size: .95em; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .todo { color: var(--todo); } .warn { color: var(--warn); }
@@ -110,7 +111,7 @@ def summary_table(groups) -> str:
         rows.append(f'<tr><td><code>{target}</code></td><td class="num">{fmt(g.score)} / {fmt(g.max_score)}</td>'
                     f'<td>{bar(g.score, g.max_score, small=True)}</td>'
                     f'<td class="state {cls}">{e(STATE_LABEL[g.state])}</td></tr>')
-    return ('<table><thead><tr><th>function</th><th class="num">points</th><th></th><th>state</th></tr></thead>'
+    return ('<table class="summary"><thead><tr><th>function</th><th class="num">points</th><th></th><th>state</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 

@@ -9,10 +9,15 @@ STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "timeout
 STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
 
 
+def points(x: float) -> str:
+    """2, 1.5, 0.8 — never 0.803592."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
 def print_result(result: dict, console: Console, *, show_output: bool = True) -> None:
     """One submission: a line per test, then what went wrong, then the student's output."""
     title = (f"{result['assignment']} · {result.get('student') or 'submission'} · "
-             f"seed {result['seed']} · {result['score']:g} / {result['max_score']:g}")
+             f"seed {result['seed']} · {points(result['score'])} / {points(result['max_score'])}")
     if result["status"] == "ungradable":
         console.print(f"[bold red]Ungradable[/] {escape(title)}")
         console.print(escape(result.get("message", "")))
@@ -24,7 +29,7 @@ def print_result(result: dict, console: Console, *, show_output: bool = True) ->
     table.add_column("status")
     for t in result["tests"]:
         style = STATUS_STYLE.get(t["status"], "")
-        table.add_row(escape(t["name"]), escape(t["function"]), f"{t['score']:g}/{t['max_score']:g}",
+        table.add_row(escape(t["name"]), escape(t["function"]), f"{points(t['score'])}/{points(t['max_score'])}",
                       f"[{style}]{STATUS_MARK.get(t['status'], '')} {t['status']}[/]")
     console.print(table)
     problems = [t for t in result["tests"] if t["status"] != "passed" and t.get("output")]
@@ -46,12 +51,12 @@ def print_summary(rows: list[dict], console: Console, title: str) -> None:
     table = Table(title=title, title_justify="left")
     for column, justify in (("assignment", "left"), ("submission", "left"), ("score", "right"),
                             ("status", "left"), ("lost points on", "left"), ("time", "right")):
-        table.add_column(column, justify=justify)
+        table.add_column(column, justify=justify, no_wrap=column in ("submission", "score"))
     for r in rows:
         lost = sorted({t["function"] for t in r["tests"] if t["score"] < t["max_score"]})
         statuses = sorted({t["status"] for t in r["tests"] if t["status"] != "passed"})
         status = r["status"] if r["status"] == "ungradable" else ", ".join(statuses) or "all passed"
         lost_text = ", ".join(lost) if len(lost) <= 4 else f"{', '.join(lost[:4])} (+{len(lost) - 4})"
-        table.add_row(r["assignment"], escape(r.get("student", "")), f"{r['score']:g}/{r['max_score']:g}",
+        table.add_row(r["assignment"], escape(r.get("student", "")), f"{points(r['score'])}/{points(r['max_score'])}",
                       status, escape(lost_text or "—"), f"{r['execution_time']:.2f}s")
     console.print(table)

@@ -16,7 +16,7 @@ BACKWARD_RETURNS = {"linear_backward": ("dx", "dW", "db")}
 
 
 def layer_call(student, rng, name, dtype=np.float64):
-    """Call one layer or loss function on random inputs of `dtype`; (what it returned, input names)."""
+    """Call one layer or loss function on random inputs of `dtype`; return what it returned."""
     def r(*shape):
         return rng.normal(size=shape).astype(dtype)
     x, W, b = r(4, 3), r(3, 2), r(2)
