@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 
 from student_lib.hints import hint_for, tidy
-from student_lib.testing import TestOutcome, collected_outcomes
+from student_lib.testing import TestOutcome, collected_outcomes, run_pytest
 
 
 class CheckError(Exception):
@@ -146,12 +144,6 @@ class _Collector:
             self.collection_errors.append(report.longreprtext.strip().splitlines()[-1]
                                           if report.longreprtext.strip() else report.nodeid)
 
-    def pytest_collection_modifyitems(self, items):
-        # Nobody reads pytest's tracebacks here, and formatting them is most of the
-        # time a failing test costs: keep just the message.
-        for item in items:
-            item.repr_failure = lambda excinfo: excinfo.exconly()
-
     def pytest_sessionfinish(self, session):
         self.config = session.config
 
@@ -161,18 +153,8 @@ def run_public_tests(handout: Handout, seed: int = 0) -> tuple[list[TestOutcome]
     collector = _Collector()
     args = [str(handout.tests), "--student-file", str(handout.student_file.resolve()),
             "--nngrade-seed", str(seed), "--rootdir", str(handout.tests.resolve().parent),
-            "-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
-            "-p", "no:warnings", "-p", "no:doctest", "--assert=plain"]
-    # Third-party pytest plugins (anyio, trio, ...) are not needed and cost start-up time.
-    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    try:
-        pytest.main(args, plugins=[collector])
-    finally:
-        if saved is None:
-            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+            "--nngrade-no-images"]
+    run_pytest(args, [collector])
     outcomes = list(collected_outcomes(collector.config)) if collector.config is not None else []
     return outcomes, collector.collection_errors
 

@@ -25,7 +25,7 @@ followed by the assertion's message. Fixtures:
 - `credit`: `credit(fraction, message)` gives partial credit; a test that ends
   without an exception scores `fraction * points`.
 - `attach`: `attach(title, png_bytes)` shows a picture with the feedback
-  (visible cases only).
+  (visible cases only); draw it only `if attach.enabled`.
 
 Which backend serves `student` is chosen by whoever runs pytest: the
 in-process backend by default (for students), the sandbox when the
@@ -34,7 +34,9 @@ autograder registers its plugin.
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
+import io
 import os
 import sys
 import zlib
@@ -196,6 +198,8 @@ def pytest_addoption(parser):
     group.addoption("--student-file", default=None,
                     help="the student's file (default: <ASSIGNMENT>.py next to the tests)")
     group.addoption("--nngrade-seed", type=int, default=0, help="seed of this run")
+    group.addoption("--nngrade-no-images", action="store_true",
+                    help="skip drawing pictures for feedback (local checks never show them)")
 
 
 def pytest_configure(config):
@@ -256,6 +260,7 @@ def attach(request):
 
     def add(title: str, png: bytes) -> None:
         store.append({"title": str(title), "png_base64": base64.b64encode(png).decode("ascii")})
+    add.enabled = not request.config.getoption("--nngrade-no-images")   # draw only when True
     return add
 
 
@@ -308,5 +313,41 @@ def collected_outcomes(config) -> list[TestOutcome]:
     return config.stash[RESULTS_KEY]
 
 
+# ------------------------------------------------------------ running pytest
+LEAN_ARGS = ["-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
+             "-p", "no:warnings", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
+             "-p", "no:logging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:debugging",
+             "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:setuponly",
+             "-p", "no:setupplan", "-p", "no:legacypath", "--noconftest", "--assert=plain",
+             "--capture=no"]
+
+
+class _Lean:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items):
+        # Nobody reads pytest's own failure report (students read our messages), and its
+        # default style re-parses the test file for every failure: seconds per run.
+        for item in items:
+            item.repr_failure = lambda excinfo: excinfo.exconly()
+
+
+def run_pytest(args: list[str], plugins: list) -> int:
+    """pytest.main for graded runs: only the plugins grading needs, nothing printed.
+
+    Third-party plugins are not loaded (they cost start-up time and could change
+    how tests run); pytest's own output goes nowhere.
+    """
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return pytest.main(list(args) + LEAN_ARGS, plugins=[_Lean(), *plugins])
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
 __all__ = ["Grade", "Handle", "InProcessBackend", "NotStarted", "Student", "StudentError",
-           "StudentTimeout", "TestOutcome", "read_grade", "collected_outcomes"]
+           "StudentTimeout", "TestOutcome", "read_grade", "collected_outcomes", "run_pytest"]

@@ -21,9 +21,6 @@ class SandboxPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config):
         config.stash[BACKEND_KEY] = self.backend
-        # Nobody reads pytest's own failure report (students see our messages), and its
-        # default "long" style re-parses the suite's source for every failure: seconds.
-        config.option.tbstyle = "native"
 
     def pytest_collectreport(self, report):
         if report.failed:

@@ -11,8 +11,6 @@ failed tests. A broken *suite* raises `GradingError` (that is our bug).
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 import tempfile
 import time
@@ -26,6 +24,7 @@ from autograder.grading.plugin import SandboxPlugin
 from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
+from student_lib.testing import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
 
@@ -85,22 +84,15 @@ def collect_rubric(assignment_id: str) -> list:
     if not assignment.test_files():
         return []
     collector = Collect()
-    code = pytest.main(_pytest_args(get(assignment_id), 0) + ["--collect-only"], plugins=[collector])
+    code = run_pytest(_pytest_args(get(assignment_id), 0) + ["--collect-only"], [collector])
     if code not in (0, 5) or any(g is None for g in collector.items):
         raise GradingError(f"the {assignment_id} suite does not collect cleanly (exit {int(code)})")
     return collector.items
 
 
 def _pytest_args(assignment, seed: int) -> list[str]:
-    return [*(str(p) for p in assignment.test_files()),
-            "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-            "-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
-            "-p", "no:warnings", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
-            "-p", "no:logging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:debugging",
-            "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:setuponly",
-            "-p", "no:setupplan", "-p", "no:legacypath",
-            "--noconftest", "--assert=plain", "--capture=no",
-            "--nngrade-seed", str(seed)]
+    return [*(str(p) for p in assignment.test_files()), "-c", str(SUITES_DIR / "pytest.ini"),
+            "--rootdir", str(SUITES_DIR), "--nngrade-seed", str(seed)]
 
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
@@ -132,8 +124,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
         if not assignment.test_files():
             raise GradingError(f"the {assignment_id} assignment has no tests")
         plugin = SandboxPlugin(backend)
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            code = pytest.main(_pytest_args(assignment, seed), plugins=[plugin])
+        code = run_pytest(_pytest_args(assignment, seed), [plugin])
         if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
                                                                    pytest.ExitCode.USAGE_ERROR):
             raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
