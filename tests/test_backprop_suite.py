@@ -74,3 +74,12 @@ def test_python_loops_over_entries_lose_the_vectorised_points(tmp_path):
     outcomes = grade_in_process(path, 0, "-k", "vectorised or values")
     lost = {o.name for o in outcomes if o.score < o.max_score}
     assert lost == {"relu_forward: vectorised", "linear_forward: vectorised"}, lost
+
+
+def test_functions_that_return_nothing_earn_nothing(tmp_path):
+    """No free points: even 'leaves its inputs unchanged' needs a proper return value."""
+    path = tmp_path / "backprop.py"
+    path.write_text("".join(f"def {name}(*args, **kwargs):\n    return None\n\n\n" for name in BACKPROP.functions))
+    outcomes = grade_in_process(path, 0)
+    assert len(outcomes) == len(collect_rubric("backprop"))
+    assert [o.name for o in outcomes if o.score > 0] == []

@@ -165,3 +165,13 @@ def test_nbgrader_course_and_submitted_folder(tmp_path, staging):
         assert [(e.student, e.origin) for e in found.entries] == [
             ("alice", "submitted/alice/activations"), ("bob", "submitted/bob/activations")]
         assert found.problems == ["carol has no activations/ folder in submitted/ (not submitted)"]
+
+
+def test_a_student_folder_holding_an_assignment_folder_is_not_mistaken_for_nbgrader(tmp_path, staging):
+    root = tmp_path / "class"
+    (root / "carol" / "activations").mkdir(parents=True)
+    (root / "carol" / "activations" / "activations.py").write_text(CODE)
+    (root / "alice.py").write_text(CODE)
+    (root / "bob.py").write_text(CODE)
+    found = discover(root, "activations", staging)
+    assert found.layout == "folder" and [e.student for e in found.entries] == ["alice", "bob", "carol"]

@@ -32,7 +32,7 @@ def same_grade(batch: dict, alone: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def klass(tmp_path_factory):
-    """A class folder of 7 entries and the batch's output folder after one run at -j 2."""
+    """A class folder of 7 students and the batch's output folder after one run at -j 2."""
     examples = materialize(ASSIGNMENT, tmp_path_factory.mktemp("examples"))
     root = tmp_path_factory.mktemp("class")
     shutil.copy(examples["correct"], root / "alice.py")

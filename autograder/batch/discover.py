@@ -116,9 +116,11 @@ def discover(root: str | Path, assignment_id: str, staging: Path,
     if submitted.is_dir() and not submitted.is_symlink():
         return _nbgrader(submitted, assignment_id, max_entries)
     dirs = [e for e in listing if _kind(e) == "dir"]
-    if dirs and sum((Path(e.path) / assignment_id).is_dir() for e in dirs) * 2 >= len(dirs):
-        return _nbgrader(root, assignment_id, max_entries)
     files = [e for e in listing if _kind(e) == "file"]
+    loose = [e for e in files if Path(e.name).suffix.lower() in SUFFIXES]
+    if (len(dirs) > len(loose)                 # folders per student, each with <assignment>/ inside
+            and sum((Path(e.path) / assignment_id).is_dir() for e in dirs) * 2 >= len(dirs)):
+        return _nbgrader(root, assignment_id, max_entries)
     if files and sum(bool(CANVAS.match(e.name)) for e in files) * 2 > len(files):
         return _canvas(root, staging, max_entries)
     return _folder(root, listing)

@@ -54,6 +54,47 @@ def mlp_call(student, rng, name):
     raise KeyError(name)
 
 
+class Arr:
+    """An expected array shape in a return-value spec."""
+
+    def __init__(self, *shape):
+        self.shape = shape
+
+
+PARAMS = {"W1": Arr(2, 5), "b1": Arr(5), "W2": Arr(5, 3), "b2": Arr(3)}
+RETURNS = {   # what each call above must return, so that a no-op or a fake earns nothing here
+    "linear_forward": (Arr(4, 2), "any"), "linear_backward": (Arr(4, 3), Arr(3, 2), Arr(2)),
+    "relu_forward": (Arr(4, 3), "any"), "relu_backward": Arr(4, 3),
+    "sigmoid_forward": (Arr(4, 3), "any"), "sigmoid_backward": Arr(4, 3),
+    "mse_loss": ("number", Arr(4, 3)), "softmax_cross_entropy": ("number", Arr(4, 3)),
+    "init_mlp": PARAMS, "mlp_forward": Arr(6, 3), "mlp_loss_and_grads": ("number", PARAMS),
+    "sgd_step": PARAMS, "train_mlp": (PARAMS, "list"),
+}
+
+
+def assert_returns(value, spec, what: str) -> None:
+    """`value` has the structure of `spec` (shapes and types, not values)."""
+    __tracebackhide__ = True
+    if isinstance(spec, Arr):
+        checks.assert_array(value, what=what, shape=spec.shape)
+    elif spec == "number":
+        if not isinstance(value, (int, float, np.number)) or isinstance(value, bool):
+            checks.fail(f"{what} must be a number; it is a {type(value).__name__}")
+    elif spec == "list":
+        if not isinstance(value, (list, tuple, np.ndarray)):
+            checks.fail(f"{what} must be a list; it is a {type(value).__name__}")
+    elif isinstance(spec, dict):
+        if type(value) is not dict or set(value) != set(spec):
+            checks.fail(f"{what} must be a dict with keys {sorted(spec)}")
+        for key, sub in spec.items():
+            assert_returns(value[key], sub, f"{what}[{key!r}]")
+    elif isinstance(spec, tuple):
+        if not isinstance(value, (tuple, list)) or len(value) != len(spec):
+            checks.fail(f"{what} must return a tuple of {len(spec)} values")
+        for i, sub in enumerate(spec):
+            assert_returns(value[i], sub, f"item {i} of what {what} returned")
+
+
 LAYERS = ["linear_forward", "linear_backward", "relu_forward", "relu_backward",
           "sigmoid_forward", "sigmoid_backward", "mse_loss", "softmax_cross_entropy"]
 MLP = ["init_mlp", "mlp_forward", "mlp_loss_and_grads", "sgd_step", "train_mlp"]
@@ -68,11 +109,9 @@ def graded(names, points):
 @pytest.mark.parametrize("name", graded(LAYERS + MLP, 0.5))
 def test_leaves_inputs_unchanged(student, rng, name):
     """The function changed one of its input arrays in place; work on new arrays instead."""
-    if name in LAYERS:
-        layer_call(student, rng, name)
-    else:
-        mlp_call(student, rng, name)
+    value = layer_call(student, rng, name) if name in LAYERS else mlp_call(student, rng, name)
     checks.assert_not_mutated(student.last_call, what=name)
+    assert_returns(value, RETURNS[name], name)
 
 
 def float32_rows():
@@ -103,8 +142,9 @@ VECTORISED_BUDGET = 0.25   # seconds; numpy takes ~5 ms for these sizes, a Pytho
 @pytest.mark.grade(points=0.5, function="relu_forward", name="relu_forward: vectorised", timeout=20)
 def test_relu_forward_is_vectorised(student, rng):
     """relu_forward is far too slow on a 1000 × 1000 array: use numpy operations, not Python loops over entries."""
-    forward(student, "relu_forward", rng.normal(size=(1000, 1000)))
+    out, _ = forward(student, "relu_forward", rng.normal(size=(1000, 1000)))
     seconds = student.last_call.seconds
+    checks.assert_array(out, what="relu_forward's out", shape=(1000, 1000))
     if seconds > VECTORISED_BUDGET:
         checks.fail(f"relu_forward took {seconds:.2f} s on a 1000 × 1000 array; np.maximum takes a few ms")
 
@@ -112,8 +152,9 @@ def test_relu_forward_is_vectorised(student, rng):
 @pytest.mark.grade(points=0.5, function="linear_forward", name="linear_forward: vectorised", timeout=20)
 def test_linear_forward_is_vectorised(student, rng):
     """linear_forward is far too slow for x of shape (2000, 100): use x @ W + b, not Python loops."""
-    forward(student, "linear_forward", rng.normal(size=(2000, 100)), rng.normal(size=(100, 100)),
-            rng.normal(size=100))
+    out, _ = forward(student, "linear_forward", rng.normal(size=(2000, 100)), rng.normal(size=(100, 100)),
+                     rng.normal(size=100))
     seconds = student.last_call.seconds
+    checks.assert_array(out, what="linear_forward's out", shape=(2000, 100))
     if seconds > VECTORISED_BUDGET:
         checks.fail(f"linear_forward took {seconds:.2f} s for x of shape (2000, 100); x @ W + b takes a few ms")
