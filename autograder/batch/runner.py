@@ -13,7 +13,6 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from autograder.assignments import get
 from autograder.batch import store
