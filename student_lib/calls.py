@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
+import sys
 import time
 import traceback
 import warnings
@@ -87,14 +88,45 @@ class CallInfo:
     warnings: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    lines: int = 0      # lines of the student's file executed: a loop over n elements runs >= n
 
     def to_dict(self) -> dict:
         return {"function": self.function, "warnings": self.warnings,
-                "mutated": self.mutated, "seconds": self.seconds}
+                "mutated": self.mutated, "seconds": self.seconds, "lines": self.lines}
 
     @classmethod
     def from_dict(cls, d: dict) -> "CallInfo":
-        return cls(d["function"], list(d["warnings"]), list(d["mutated"]), float(d["seconds"]))
+        return cls(d["function"], list(d["warnings"]), list(d["mutated"]), float(d["seconds"]),
+                   int(d.get("lines", 0)))
+
+
+class LineCounter:
+    """Counts line events in one file while installed (sys.settrace), nothing elsewhere.
+
+    Whole-array numpy code runs a handful of lines whatever the input size; a
+    Python loop over the elements (for, comprehension, np.vectorize of a Python
+    function, apply_along_axis) runs at least one line per element. Unlike
+    timing, the count does not depend on the machine's load.
+    """
+
+    def __init__(self, filename: str):
+        self.filename, self.count = filename, 0
+
+    def _local(self, frame, event, arg):
+        if event == "line":
+            self.count += 1
+        return self._local
+
+    def _global(self, frame, event, arg):
+        return self._local if frame.f_code.co_filename == self.filename else None
+
+    def __enter__(self):
+        self._previous = sys.gettrace()
+        sys.settrace(self._global)
+        return self
+
+    def __exit__(self, *exc):
+        sys.settrace(self._previous)
 
 
 def is_plain_array(value) -> bool:
@@ -197,14 +229,16 @@ def call_student(fn, function: str, args: tuple, kwargs: dict, student_file: str
     info = CallInfo(function)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        counter = LineCounter(student_file)
         start = time.perf_counter()
         try:
-            with np.errstate(all="warn", under="ignore"):   # exp(-1000) → 0 is fine
+            with np.errstate(all="warn", under="ignore"), counter:   # exp(-1000) → 0 is fine
                 value = fn(*args, **kwargs)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - anything a student raises
             raise describe_exception(exc, function, student_file) from None
         finally:
             info.seconds = time.perf_counter() - start
+            info.lines = counter.count
     info.warnings = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     after = list(itertools.chain(args, kwargs.values()))
     names = _argument_names(fn, len(args), kwargs)

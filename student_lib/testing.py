@@ -19,7 +19,7 @@ followed by the assertion's message. Fixtures:
 
 - `student`: the submission's functions. Locally the real module; at grade
   time proxies to a sandboxed worker. `student.last_call` describes the last
-  call (`warnings`, `mutated`, `seconds`).
+  call (`warnings`, `mutated`, `seconds`, `lines`).
 - `seed`: the seed of this grading run (recorded in the result).
 - `rng`: a numpy Generator seeded from `seed` and the test's name.
 - `credit`: `credit(fraction, message)` gives partial credit; a test that ends

@@ -14,15 +14,17 @@ from ._common import ELEMENTWISE, REF, SOFTMAX, close_to_reference, each, median
 
 ALL = ELEMENTWISE + SOFTMAX
 
-# Vectorisation: a call may take RATIO times as long as the suite's reference on
-# the same input (timed just before, on this machine), and at least FLOOR
-# seconds. Measured on 2 cores under a load of 6, 200,000 float32 numbers:
-# whole-array versions take 0.03-45 ms, within 1-4x the reference (and under
-# 7 ms where the floor applies); loops over elements take 0.15-3 µs per element,
-# 30-600 ms, the common ones (for i in range(...), np.vectorize,
-# np.apply_along_axis) 0.4 µs or more. The expensive GELU pair has the widest
-# budget: only its slower loops are caught.
-N_ELEMENTS = 200_000
+# Vectorisation is judged first by a count that does not depend on the machine:
+# the lines of the student's file executed during the call (`last_call.lines`).
+# Whole-array numpy runs a handful whatever the size; a loop over the elements
+# (for, comprehension, np.vectorize or apply_along_axis of a Python function)
+# runs at least one per element, i.e. thousands here. A timing backstop catches
+# loops the count cannot see (map of a C function): a call may take RATIO times
+# as long as the suite's reference on the same input, and at least FLOOR
+# seconds; whole-array versions take well under a millisecond to 5 ms on these
+# 20,000 numbers, loops over elements 3-60 ms or more.
+N_ELEMENTS = 20_000
+MAX_LINES = 500
 RATIO, FLOOR = 10.0, 0.03
 
 
@@ -87,6 +89,11 @@ def test_vectorised(student, rng, name):
         fastest = min(fastest, student.last_call.seconds)
         if fastest <= budget or fastest > 3 * budget:
             break
+    lines = student.last_call.lines
+    if lines > MAX_LINES:
+        checks.fail(f"{name} ran {lines:,} lines of Python for {args[0].size:,} numbers: a loop over "
+                    f"the elements (for, a list comprehension, np.vectorize, np.apply_along_axis); "
+                    f"use numpy operations on whole arrays instead")
     if fastest > budget:
         checks.fail(f"{name} took {fastest:.2f} s on {args[0].size:,} numbers, more than "
                     f"{RATIO:.0f} times a vectorised version; replace loops over elements "
