@@ -7,7 +7,9 @@ attack itself.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -91,6 +93,24 @@ def test_50_gb_allocation_is_refused(sandbox):
     b = sandbox("import numpy as np\ndef hog(x):\n    return np.empty(50 * 10**9, dtype=np.uint8).nbytes\n")
     with pytest.raises(StudentError, match="memory"):
         b.call("hog", (0,), {})
+
+
+def test_a_hidden_file_reads_as_empty(zygote, tmp_path):
+    world_readable = Path(tempfile.mkdtemp())
+    world_readable.chmod(0o755)     # readable by the worker's uid but for the hiding
+    secret = world_readable / "class.zip"
+    secret.write_text("everyone's submissions")
+    secret.chmod(0o644)
+    student = tmp_path / "sub" / "activations.py"
+    student.parent.mkdir()
+    student.write_text("def read(p):\n    return open(p).read()\n")
+    b = SandboxBackend(zygote, student, hide=[secret], keep=folders_to_keep())
+    try:
+        b.start_test(5)
+        assert b.call("read", (str(secret),), {}) == ""
+    finally:
+        b.close()
+        shutil.rmtree(world_readable)
 
 
 def test_worker_cannot_read_hidden_suites_solutions_or_history(sandbox):

@@ -92,9 +92,9 @@ def isolate_network() -> str:
 
 
 def safe_to_hide(path: Path, keep: list[Path]) -> bool:
-    """Never cover a system folder, or a folder the worker itself needs."""
+    """Never cover a system folder, or a folder or file the worker itself needs."""
     path = path.resolve()
-    if path in SYSTEM_DIRS or not path.is_dir():
+    if path in SYSTEM_DIRS or not (path.is_dir() or path.is_file()):
         return False
     return not any(k == path or path in k.parents for k in keep)
 
@@ -121,15 +121,18 @@ def read_only_except(workdir: Path) -> int:
 
 
 def hide_folders(hide: list[Path], keep: list[Path], workdir: Path) -> str:
-    """A private mount namespace: read-only but for `workdir`, empty tmpfs over each of `hide`."""
+    """A private mount namespace: read-only but for `workdir`; each of `hide` covered and empty."""
     unshare(CLONE_NEWNS | CLONE_NEWIPC)
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
     not_read_only = read_only_except(workdir)
     hidden = 0
     for path in hide:
         if safe_to_hide(path, keep):
-            mount("nngrade-hidden", str(path.resolve()), "tmpfs",
-                  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000")
+            if path.is_file():   # e.g. a class's Canvas zip: reads as empty
+                mount("/dev/null", str(path.resolve()), None, MS_BIND, None)
+            else:
+                mount("nngrade-hidden", str(path.resolve()), "tmpfs",
+                      MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000")
             hidden += 1
     writable = f"{not_read_only} mounts left writable" if not_read_only else "read-only but its own folder"
     return f"private mount namespace, {writable}; {hidden} folders hidden"
