@@ -146,6 +146,7 @@ class SandboxBackend:
         self._stop()
         for workdir in self._workdirs:
             shutil.rmtree(workdir, ignore_errors=True)
+            workdir.with_name(workdir.name + ".empty").unlink(missing_ok=True)
 
     # ----------------------------------------------------------------- calls
     def _receive(self, doing: str) -> dict:

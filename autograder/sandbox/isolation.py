@@ -124,12 +124,14 @@ def hide_folders(hide: list[Path], keep: list[Path], workdir: Path) -> str:
     """A private mount namespace: read-only but for `workdir`; each of `hide` covered and empty."""
     unshare(CLONE_NEWNS | CLONE_NEWIPC)
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    empty = workdir.with_name(workdir.name + ".empty")   # what a hidden file shows (removed with workdir)
+    empty.touch(mode=0o444)
     not_read_only = read_only_except(workdir)
     hidden = 0
     for path in hide:
         if safe_to_hide(path, keep):
             if path.is_file():   # e.g. a class's Canvas zip: reads as empty
-                mount("/dev/null", str(path.resolve()), None, MS_BIND, None)
+                mount(str(empty), str(path.resolve()), None, MS_BIND, None)
             else:
                 mount("nngrade-hidden", str(path.resolve()), "tmpfs",
                       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000")
