@@ -144,19 +144,6 @@ def each(functions, points: float, label: str) -> list:
 
 
 # --------------------------------------------------------------------- checks
-def harmful_warnings(call) -> list[str]:
-    """The call's numpy warnings, except underflow (exp(−1000) = 0 is the right answer)."""
-    return [w for w in (call.warnings if call else []) if "underflow" not in w]
-
-
-def assert_no_harmful_warnings(call, *, what: str) -> None:
-    __tracebackhide__ = True
-    bad = harmful_warnings(call)
-    if bad:
-        checks.fail(f"{what} raised numpy warnings ({'; '.join(bad[:2])}); a stable formula "
-                    f"never overflows: only give np.exp numbers <= 0")
-
-
 def close_to_reference(got, expected, dtype, *, what: str, scale: float = 0.0) -> None:
     """Values (not dtype: the contract tests grade that) within the dtype's tolerance.
 

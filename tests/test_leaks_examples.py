@@ -1,4 +1,4 @@
-"""No hidden-test line and no hidden expected value reaches a student (relu_approx).
+"""No hidden-test line and no hidden expected value reaches a student, for every assignment.
 
 Every example submission (the solution and each realistic bug) is graded once;
 everything a student can see about it is searched: the result JSON's text
@@ -13,12 +13,9 @@ import pytest
 
 from autograder.release.leaks import audit_examples
 
-ASSIGNMENT = "relu_approx"
-
-
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory):
-    return audit_examples(ASSIGNMENT, tmp_path_factory.mktemp(ASSIGNMENT))
+@pytest.fixture(scope="module", params=["activations", "backprop", "relu_approx"])
+def audit(request, tmp_path_factory):
+    return audit_examples(request.param, tmp_path_factory.mktemp(request.param))
 
 
 def test_examples_were_graded(audit):
