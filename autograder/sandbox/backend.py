@@ -87,9 +87,10 @@ class SandboxBackend:
     # ------------------------------------------------------------ lifecycle
     def start_test(self, timeout: float) -> None:
         self.last_call = None
-        if self.timeouts:   # a submission that hangs once must not hang every test for long
-            leash = STRIKE_TIMEOUTS[0] if self.timeouts < 3 else STRIKE_TIMEOUTS[1]
-            timeout = min(timeout, max(leash, 0.05 * timeout))
+        if self.timeouts >= 3:   # a submission that hangs again and again gets a short leash
+            timeout = min(timeout, STRIKE_TIMEOUTS[1])
+        elif self.timeouts:
+            timeout = min(timeout, max(STRIKE_TIMEOUTS[0], 0.05 * timeout))
         self.deadline = min(time.monotonic() + timeout, self.budget_deadline)
         if time.monotonic() >= self.budget_deadline:
             raise StudentTimeout(f"your submission used up its total time budget "
