@@ -133,6 +133,7 @@ def test_zip_grades_like_nngrade_grade(gradescope_env, tmp_path):
             assert {t["status"] for t in data["tests"]} <= GS_STATUSES
             assert [t["visibility"] for t in data["tests"]] == [g.visibility for g in rubric]
             assert {t["visibility"] for t in data["tests"]} <= GS_VISIBILITIES
+            assert "after_due_date" in {t["visibility"] for t in data["tests"]}   # the contract tests
             assert data["extra_data"]["nngrade"]["seed"] == 3
             # what GitHub Classroom's reporter gets from the same results.json
             assert sum(t["score"] for t in summary(data)["tests"]) == pytest.approx(data["score"])
