@@ -248,3 +248,16 @@ def test_values_cross_with_their_dtype_and_shape(sandbox):
             assert type(got) is type(value) and got.dtype == value.dtype and np.shape(got) == np.shape(value)
         else:
             assert repr(got) == repr(value)
+
+
+def test_patched_builtins_do_not_break_the_worker(sandbox):
+    b = sandbox("""
+        import builtins
+        builtins.isinstance = lambda *args: True
+        builtins.len = lambda *args: 0
+        builtins.sneaky = True
+        def relu(x):
+            return x * 0
+    """)
+    assert b.probe() is None
+    np.testing.assert_array_equal(b.call("relu", (np.ones(3),), {}), np.zeros(3))

@@ -21,7 +21,8 @@ from autograder.sandbox.isolation import Limits
 from student_lib.calls import CallInfo, Handle, NotStarted, StudentError, StudentTimeout
 
 STRIKE_TIMEOUTS = (0.5, 0.1)  # seconds per test after the first timeout, and after the third
-OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
+OUTPUT_CAP = 16_000
+WORKER_CRASHED = 70   # the exit code of a worker whose own machinery failed (zygote.py)   # characters of the student's own output kept for the report
 SIGNAL_REASONS = {signal.SIGXCPU: "it used up its CPU time limit",
                   signal.SIGSEGV: "it crashed (segmentation fault)",
                   signal.SIGKILL: "it was killed (memory or time limit)",
@@ -174,6 +175,9 @@ class SandboxBackend:
             reason = SIGNAL_REASONS.get(sig, f"it was stopped by signal {sig}")
             return f"the process running your code stopped while {doing}: {reason}"
         code = status.get("exit")
+        if code == WORKER_CRASHED:
+            return (f"the process running your code broke down while {doing}: does your code "
+                    f"replace parts of Python or numpy (builtins, np.save, sys.modules) at import?")
         return (f"the process running your code ended while {doing}"
                 + (f" (exit code {code})" if code is not None else "")
                 + "; does your code call exit(), sys.exit() or os._exit()? Functions must return their result")

@@ -12,6 +12,7 @@ The first message a worker sends is {"ready": true} or {"import_error": message}
 """
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import os
 import random
@@ -35,6 +36,18 @@ class Worker:
         self.path = student_path
         self.module = None
         self.handles: dict[int, object] = {}
+        self.pristine_builtins = dict(builtins.__dict__)
+
+    def restore_builtins(self) -> None:
+        """Undo what student code did to builtins (isinstance = lambda *a: True, ...).
+
+        The worker's own code then keeps working, and the submission gets an honest
+        grade of what its functions return instead of a crashed worker.
+        """
+        current = builtins.__dict__
+        for name in [n for n in current if n not in self.pristine_builtins]:
+            del current[name]
+        current.update(self.pristine_builtins)
 
     def handle(self, value, function: str) -> Handle:
         h = Handle(len(self.handles) + 1, type(value).__name__, function)
@@ -86,7 +99,10 @@ class Worker:
         try:
             args = protocol.decode(header["args"], blobs, self._from_handle, self._from_target)
             kwargs = protocol.decode(header["kwargs"], blobs, self._from_handle, self._from_target)
-            value, info = call_student(fn, name, tuple(args), dict(kwargs), str(self.path))
+            try:
+                value, info = call_student(fn, name, tuple(args), dict(kwargs), str(self.path))
+            finally:
+                self.restore_builtins()
             plain = plain_result(value, lambda v: self.handle(v, name), tuple(header.get("keep", ())))
             out: list[bytes] = []
             encoded = protocol.encode(plain, out)
@@ -117,9 +133,11 @@ def run(sock, student_path: Path) -> None:
     try:
         worker.import_submission()
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - whatever the import raises
+        worker.restore_builtins()
         Worker.flush()
         protocol.send(sock, {"import_error": str(import_error(exc, str(student_path)))})
         return
+    worker.restore_builtins()
     Worker.flush()
     protocol.send(sock, {"ready": True})
     worker.serve()

@@ -103,7 +103,7 @@ def _worker_main(child_fd, out_fd, request, network, isolation, protocol, worker
         protocol.send(sock, {"isolation": iso.to_dict()})
         worker.run(sock, workdir / request["student_file"])
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote
-        code = 70
+        code = 70   # backend.WORKER_CRASHED
     finally:
         try:
             sys.stdout.flush()
