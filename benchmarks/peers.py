@@ -43,8 +43,8 @@ def nbgrader_course(course: Path, students: list[str]) -> Path:
     (course / "nbgrader_config.py").write_text(NB_CONFIG)
     cells = [
         nbformat.v4.new_code_cell(SETUP, metadata=_nbg(grade_id="setup", locked=True)),
-        nbformat.v4.new_code_cell(f"def relu(x):\n    ### BEGIN SOLUTION\n    return np.maximum(x, 0)\n"
-                                  f"    ### END SOLUTION", metadata=_nbg(grade_id="relu", solution=True)),
+        nbformat.v4.new_code_cell("def relu(x):\n    ### BEGIN SOLUTION\n    return np.maximum(x, 0)\n"
+                                  "    ### END SOLUTION", metadata=_nbg(grade_id="relu", solution=True)),
         nbformat.v4.new_code_cell(f"{VISIBLE}\n### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS",
                                   metadata=_nbg(grade_id="test_relu", grade=True, locked=True, points=2)),
     ]

@@ -147,7 +147,7 @@ def tool_versions() -> str:
 def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> str:
     from autograder.assignments import get
     base = rows["nngrade grade"]["seconds"]
-    lines = [f"# Benchmarks: nngrade, nbgrader and otter-grader on one machine", "",
+    lines = ["# Benchmarks: nngrade, nbgrader and otter-grader on one machine", "",
              f"Run {started:%Y-%m-%d %H:%M} UTC with `python benchmarks/run.py"
              f"{' --smoke' if args.smoke else ''}` on {machine()}.", f"Versions: {tool_versions()}.",
              f"Load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f} "
@@ -164,7 +164,7 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> 
     best = min(per_sub.values())
     lines.append(f"| nngrade batch -j {min(per_sub, key=per_sub.get)}, per submission (amortised) | "
                  f"{best:.2f} | (below) | | {best / base:.2f}× |")
-    lines += [f"", f"Medians of {rows['nngrade grade']['reps']} runs; peak memory is the maximum over runs.", "",
+    lines += ["", f"Medians of {rows['nngrade grade']['reps']} runs; peak memory is the maximum over runs.", "",
               f"## 2. `nngrade batch` on {sum(kinds.values())} submissions", "",
               "The class: " + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
               + " (every hostile example once: infinite loops, fork bombs, huge allocations, ...).", "",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 from student_lib.hints import hint_for, tidy
-from student_lib.testing import TestOutcome, collected_outcomes, run_pytest
+from student_lib.testing import OutcomeCollector, TestOutcome, run_pytest
 
 
 class CheckError(Exception):
@@ -132,31 +132,15 @@ def syntax_problem(path: Path) -> str | None:
 
 
 # ---------------------------------------------------------------- running
-class _Collector:
-    """A pytest plugin that keeps the config (for the outcomes) and collection errors."""
-
-    def __init__(self):
-        self.config = None
-        self.collection_errors: list[str] = []
-
-    def pytest_collectreport(self, report):
-        if report.failed:
-            self.collection_errors.append(report.longreprtext.strip().splitlines()[-1]
-                                          if report.longreprtext.strip() else report.nodeid)
-
-    def pytest_sessionfinish(self, session):
-        self.config = session.config
-
-
 def run_public_tests(handout: Handout, seed: int = 0) -> tuple[list[TestOutcome], list[str]]:
     """(outcomes of the graded public tests, collection errors)."""
-    collector = _Collector()
+    collector = OutcomeCollector()
     args = [str(handout.tests), "--student-file", str(handout.student_file.resolve()),
             "--nngrade-seed", str(seed), "--rootdir", str(handout.tests.resolve().parent),
             "--nngrade-no-images"]
     run_pytest(args, [collector])
-    outcomes = list(collected_outcomes(collector.config)) if collector.config is not None else []
-    return outcomes, collector.collection_errors
+    errors = [e.splitlines()[-1] for e in collector.collection_errors]
+    return collector.outcomes, errors
 
 
 def group_by_function(outcomes: list[TestOutcome], order: list[str]) -> list[FunctionReport]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from student_lib.calls import CallInfo, Handle
+from student_lib.gradcheck import rel_error
 
 DTYPE_HINT = ("return the input's dtype; a numpy float64 constant or np.array(...) without "
               "dtype= silently upcasts float32 to float64 (use x.dtype, or np.asarray(..., dtype=x.dtype))")
@@ -109,3 +110,17 @@ def assert_not_mutated(call: CallInfo | None, *, what: str) -> None:
         fail(f"{what} changed its input {', '.join(call.mutated)} in place; "
              f"work on a copy (x = x.copy(), or build a new array) and leave the caller's data alone")
 
+
+def assert_gradient(got, numeric, *, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """`got` matches a centred-difference gradient, within a relative *and* an absolute tolerance.
+
+    A purely relative test fails correct code on entries that are nearly zero.
+    """
+    __tracebackhide__ = True
+    numeric = np.asarray(numeric)
+    got = assert_array(got, what=what, shape=numeric.shape)
+    bad = np.abs(got - numeric) > rtol * (np.abs(got) + np.abs(numeric)) + atol
+    if bad.any():
+        fail(f"{what} disagrees with centred differences (f(x+h) - f(x-h)) / 2h at "
+             f"{int(bad.sum())} of {bad.size} entries: relative error {rel_error(got, numeric):.1e}, "
+             f"where a correct gradient gives below {rtol:g}")

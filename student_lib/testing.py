@@ -313,6 +313,21 @@ def collected_outcomes(config) -> list[TestOutcome]:
     return config.stash[RESULTS_KEY]
 
 
+class OutcomeCollector:
+    """A pytest plugin object: the run's outcomes and its collection errors, once it ends."""
+
+    def __init__(self):
+        self.outcomes: list[TestOutcome] = []
+        self.collection_errors: list[str] = []
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext.strip()[-2000:]}")
+
+    def pytest_sessionfinish(self, session):
+        self.outcomes = list(collected_outcomes(session.config))
+
+
 # ------------------------------------------------------------ running pytest
 LEAN_ARGS = ["-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
              "-p", "no:warnings", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
@@ -349,5 +364,18 @@ def run_pytest(args: list[str], plugins: list) -> int:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
 
 
+def outcomes_in_process(test_files, student_file, *args: str, seed: int = 0,
+                        plugins: list = ()) -> list[TestOutcome]:
+    """Run tests on a student's file in this process (the local backend); their outcomes.
+
+    `args` are extra pytest arguments, e.g. "-k", "not train_mlp".
+    """
+    collector = OutcomeCollector()
+    run_pytest([*(str(p) for p in test_files), "--student-file", str(student_file),
+                "--nngrade-seed", str(seed), *args], [collector, *plugins])
+    return collector.outcomes
+
+
 __all__ = ["Grade", "Handle", "InProcessBackend", "NotStarted", "Student", "StudentError",
-           "StudentTimeout", "TestOutcome", "read_grade", "collected_outcomes", "run_pytest"]
+           "StudentTimeout", "TestOutcome", "OutcomeCollector", "read_grade", "collected_outcomes",
+           "outcomes_in_process", "run_pytest"]

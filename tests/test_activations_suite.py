@@ -12,26 +12,16 @@ from __future__ import annotations
 import pytest
 
 from autograder.assignments import get
-from student_lib.testing import collected_outcomes
+from student_lib.testing import outcomes_in_process
 
 ACTIVATIONS = get("activations")
 NOT_TIMED = ("-k", "not vectorised")
 
 
-class Collect:
-    def pytest_sessionfinish(self, session):
-        self.outcomes = list(collected_outcomes(session.config))
-
-
 def grade_in_process(path, seed: int = 0, *select: str, plugins=(), public: bool = True) -> list:
     """The outcomes of the public tests (unless not `public`) and the hidden suite, in this process."""
-    collect = Collect()
     files = ACTIVATIONS.test_files() if public else sorted(ACTIVATIONS.suite_dir.glob("test_*.py"))
-    pytest.main([*(str(p) for p in files), "-p", "student_lib.testing",
-                 "-p", "no:cacheprovider", "-p", "no:terminal", "--noconftest", "--assert=plain",
-                 "--student-file", str(path), "--nngrade-seed", str(seed), *select],
-                plugins=[collect, *plugins])
-    return collect.outcomes
+    return outcomes_in_process(files, path, *select, seed=seed, plugins=list(plugins))
 
 
 def shortfalls(outcomes) -> list[tuple[str, str]]:

@@ -7,23 +7,11 @@ from autograder.assignments import all_assignments, get
 from autograder.examples import bugs, materialize
 from autograder.grading import grade_submission
 from autograder.sandbox import Zygote
-from student_lib.testing import collected_outcomes
-
-
-class Grab:
-    def __init__(self):
-        self.outcomes = []
-
-    def pytest_sessionfinish(self, session):
-        self.outcomes = list(collected_outcomes(session.config))
+from student_lib.testing import outcomes_in_process
 
 
 def in_process(assignment_id: str, path) -> list[tuple]:
-    grab = Grab()
-    pytest.main([str(get(assignment_id).public_tests), "-p", "student_lib.testing", "--student-file",
-                 str(path), "-p", "no:cacheprovider", "-p", "no:terminal", "--noconftest",
-                 "--assert=plain", "--capture=sys"], plugins=[grab])
-    return [(o.name, o.status, o.score) for o in grab.outcomes]
+    return [(o.name, o.status, o.score) for o in outcomes_in_process([get(assignment_id).public_tests], path)]
 
 
 @pytest.mark.parametrize("assignment", [a.id for a in all_assignments()])

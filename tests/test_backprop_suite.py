@@ -6,28 +6,18 @@ everything but training (see test_backprop_training).
 """
 from __future__ import annotations
 
-import pytest
 
 from autograder.assignments import get
 from autograder.grading import grade_submission
 from autograder.grading.runner import collect_rubric
 from autograder.sandbox import Zygote
-from student_lib.testing import collected_outcomes
+from student_lib.testing import outcomes_in_process
 
 BACKPROP = get("backprop")
 
 
-class Collect:
-    def pytest_sessionfinish(self, session):
-        self.outcomes = list(collected_outcomes(session.config))
-
-
 def grade_in_process(path, seed: int, *select: str):
-    collect = Collect()
-    pytest.main([*(str(p) for p in BACKPROP.test_files()), "-p", "student_lib.testing",
-                 "-p", "no:cacheprovider", "-p", "no:terminal", "--noconftest",
-                 "--student-file", str(path), "--nngrade-seed", str(seed), *select], plugins=[collect])
-    return collect.outcomes
+    return outcomes_in_process(BACKPROP.test_files(), path, *select, seed=seed)
 
 
 def test_solution_full_marks_on_seeds_0_to_9_without_training():

@@ -8,22 +8,13 @@ import pytest
 
 from autograder.assignments import get
 from autograder.examples import apply_bug, bugs
-from student_lib.testing import collected_outcomes
+from student_lib.testing import outcomes_in_process
 
 RELU = get("relu_approx")
 
 
-class Collect:
-    def pytest_sessionfinish(self, session):
-        self.outcomes = list(collected_outcomes(session.config))
-
-
 def grade_in_process(path, seed: int, *select: str):
-    collect = Collect()
-    pytest.main([*(str(p) for p in RELU.test_files()), "-p", "student_lib.testing",
-                 "-p", "no:cacheprovider", "-p", "no:terminal", "--noconftest",
-                 "--student-file", str(path), "--nngrade-seed", str(seed), *select], plugins=[collect])
-    return collect.outcomes
+    return outcomes_in_process(RELU.test_files(), path, *select, seed=seed)
 
 
 def lost_by_function(outcomes) -> dict[str, float]:

@@ -4,7 +4,7 @@ import pytest
 
 from student_lib import checks
 
-from ._common import (assert_grad, away_from_zero, copies, forward,
+from ._common import (away_from_zero, copies, forward,
                       numerical_vjp, ref_linear, ref_relu, ref_sigmoid, returned)
 
 
@@ -34,9 +34,9 @@ def test_linear_backward_gradients(student, rng):
         dx, dW, db = returned(student.linear_backward(dout.copy(), cache),
                               function="linear_backward", names=("dx", "dW", "db"))
         shapes = f" for x of shape {x.shape} and W of shape {W.shape}"
-        assert_grad(dx, numerical_vjp(lambda v: ref_linear(v, W, b), x, dout), what="dx" + shapes)
-        assert_grad(dW, numerical_vjp(lambda v: ref_linear(x, v, b), W, dout), what="dW" + shapes)
-        assert_grad(db, numerical_vjp(lambda v: ref_linear(x, W, v), b, dout), what="db" + shapes)
+        checks.assert_gradient(dx, numerical_vjp(lambda v: ref_linear(v, W, b), x, dout), what="dx" + shapes)
+        checks.assert_gradient(dW, numerical_vjp(lambda v: ref_linear(x, v, b), W, dout), what="dW" + shapes)
+        checks.assert_gradient(db, numerical_vjp(lambda v: ref_linear(x, W, v), b, dout), what="db" + shapes)
 
 
 @pytest.mark.grade(points=1, function="linear_backward")
@@ -68,7 +68,7 @@ def test_relu_backward_gradient(student, rng):
         x, dout = away_from_zero(rng, shape), rng.normal(size=shape)
         _, cache = forward(student, "relu_forward", *copies(x))
         dx = student.relu_backward(dout.copy(), cache)
-        assert_grad(dx, numerical_vjp(ref_relu, x, dout), what=f"relu_backward dx for shape {shape}")
+        checks.assert_gradient(dx, numerical_vjp(ref_relu, x, dout), what=f"relu_backward dx for shape {shape}")
 
 
 @pytest.mark.grade(points=1, function="relu_backward")
@@ -111,4 +111,4 @@ def test_sigmoid_backward_gradient(student, rng):
         x, dout = rng.normal(scale=2.0, size=shape), rng.normal(size=shape)
         _, cache = forward(student, "sigmoid_forward", *copies(x))
         dx = student.sigmoid_backward(dout.copy(), cache)
-        assert_grad(dx, numerical_vjp(ref_sigmoid, x, dout), what=f"sigmoid_backward dx for shape {shape}")
+        checks.assert_gradient(dx, numerical_vjp(ref_sigmoid, x, dout), what=f"sigmoid_backward dx for shape {shape}")

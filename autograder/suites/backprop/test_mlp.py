@@ -8,7 +8,7 @@ import pytest
 
 from student_lib import checks
 
-from ._common import (assert_grad, copies, loss_gradients, mlp_problem, random_params, ref_loss,
+from ._common import (copies, loss_gradients, mlp_problem, random_params, ref_loss,
                       ref_scores, returned)
 
 
@@ -127,7 +127,7 @@ def test_mlp_loss_and_grads_gradients(student, rng, loss, activation):
         grads = as_params(grads, function="mlp_loss_and_grads (its grads)", keys=list(params))
         numeric = loss_gradients(params, X, y, loss=loss, activation=activation, reg=reg)
         for key in params:
-            assert_grad(grads[key], numeric[key],
+            checks.assert_gradient(grads[key], numeric[key],
                         what=f"grads[{key!r}] with {depth} hidden layer(s), reg={reg:.2f}")
 
 
