@@ -30,6 +30,11 @@ from pathlib import Path
 
 from autograder.sandbox import allowlist, landlock, linux, rootfs, syscalls
 
+UNCONFINED_WARNING = ("WARNING: the student's code was NOT confined: this kernel grants neither "
+                      "namespaces nor Landlock, so it could read whatever your user can read (hidden "
+                      "suites, your home). Grade on a machine or in the container that grants them "
+                      "(README: \"Grading on macOS or Windows\").")
+CONFINED_MODES = ("namespaces", "landlock")
 UID_BASE = 2_000_000_000   # as root, worker uid = UID_BASE + its pid: no two workers share a uid
 SUBMISSION_BYTES = 64 * 1024**2
 

@@ -55,6 +55,7 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...]) -> None:
         importlib.import_module(name)
     if syscalls.available():
         import pyseccomp  # noqa: F401 - loading libseccomp needs files the walls hide
+    ctrl.send(json.dumps({"mode": plan.mode, "notes": plan.notes}).encode())
     statuses: dict[int, dict] = {}
     children: set[int] = set()
     try:
@@ -75,7 +76,7 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...]) -> None:
                 os.close(child_fd)
                 os.close(out_fd)
                 children.add(pid)
-                ctrl.send(json.dumps({"pid": pid, "mode": plan.mode}).encode())
+                ctrl.send(json.dumps({"pid": pid}).encode())
             elif request["op"] == "status":
                 pid = int(request["pid"])
                 if pid in children and pid not in statuses:
@@ -170,7 +171,7 @@ class Zygote:
         self._proc: subprocess.Popen | None = None
         self._ctrl: socket.socket | None = None
         self._lock = threading.Lock()
-        self.mode = "unknown"
+        self.mode = "unknown"   # after start(): "namespaces", "landlock" or "none" (isolation.py)
 
     def __enter__(self) -> "Zygote":
         return self.start()
@@ -200,6 +201,12 @@ class Zygote:
                                       cwd="/", start_new_session=True)
         theirs.close()
         self._ctrl = ours
+        try:   # the zygote says which walls this machine grants once it is ready
+            ours.settimeout(120)
+            hello = json.loads(ours.recv(1 << 16) or b"{}")
+        except (OSError, ValueError):
+            hello = {}
+        self.mode = hello.get("mode", "unknown")
         return self
 
     def _ask(self, request: dict, fds: list[int] = (), timeout: float = 60.0) -> dict:
@@ -228,7 +235,6 @@ class Zygote:
         finally:
             theirs.close()
             os.close(out_w)
-        self.mode = reply["mode"]
         return int(reply["pid"]), ours, out_r
 
     def status(self, pid: int) -> dict:
