@@ -18,6 +18,7 @@ be passed back to the student's functions but never compared or read.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import linecache
 import sys
@@ -248,11 +249,19 @@ def mutated_arguments(names: list[str], before: list, after: list) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def _parameters(fn) -> tuple[str, ...]:
+    try:
+        return tuple(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return ()
+
+
 def _argument_names(fn, n_args: int, kwargs: dict) -> list[str]:
     try:
-        params = list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        params = []
+        params = _parameters(fn)
+    except TypeError:   # an unhashable callable
+        params = ()
     names = [params[i] if i < len(params) else f"argument {i + 1}" for i in range(n_args)]
     return names + list(kwargs)
 

@@ -77,7 +77,7 @@ def _pytest_args(assignment, seed: int) -> list[str]:
 
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
-                     sandbox: Zygote | None = None, hide: list[Path] = (),
+                     sandbox: Zygote | None = None,
                      limits: Limits | None = None, budget_seconds: float = DEFAULT_BUDGET) -> GradeResult:
     """Grade one submission in the sandbox. See the module docstring."""
     start = time.monotonic()

@@ -146,8 +146,8 @@ class SandboxBackend:
         # the test's own clock starts when its worker is ready: a restart is not the student's time
         self.deadline = max(test_deadline, min(time.monotonic() + self._test_timeout, self.budget_deadline))
 
-    def _stop(self) -> dict:
-        """Kill the worker (if it still runs) and say how it ended (its supervisor mirrors it)."""
+    def _stop(self, why: bool = True) -> dict:
+        """Kill the worker (if it still runs); with `why`, wait and say how it ended."""
         status: dict = {}
         if self._pidfd is not None:
             try:
@@ -157,15 +157,15 @@ class SandboxBackend:
             os.close(self._pidfd)
         elif self._pid is not None:   # it never said its pid: stop its supervisor, and so it
             os.kill(self._pid, signal.SIGKILL)
-        if self._pid is not None:
-            status = self.zygote.status(self._pid)
+        if self._pid is not None and why:
+            status = self.zygote.status(self._pid)   # its supervisor mirrors how it ended
         if self._sock is not None:
             self._sock.close()
         self._pid = self._host_pid = self._pidfd = self._sock = None
         return status
 
     def close(self) -> None:
-        self._stop()
+        self._stop(why=False)   # the zygote reaps it in the background
         for workdir in self._workdirs:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -82,7 +82,7 @@ class Plan:
         allow = allowlist.build(packages)
         abi = landlock.abi_version()
         try:
-            network = _network_namespace(root)
+            network, root = _network_namespace(root)
         except OSError as exc:
             network = f"no sockets (seccomp); network namespace refused ({exc.strerror})"
             mode = "landlock" if abi else "none"
@@ -94,17 +94,24 @@ class Plan:
         return cls("namespaces", network, root, allow, abi)
 
 
-def _network_namespace(root: bool) -> str:
-    """In the zygote: an empty network namespace for every worker (in a user namespace if not root)."""
+def _network_namespace(root: bool) -> tuple[str, bool]:
+    """In the zygote: an empty network namespace for every worker (in a user namespace if not root).
+
+    Returns (what was done, whether the zygote is root with its privileges). Root without
+    CAP_SYS_ADMIN (a container's root) takes the normal user's way.
+    """
     if root:
-        linux.unshare(linux.CLONE_NEWNET)
-        return "isolated (empty network namespace) + no sockets (seccomp)"
+        try:
+            linux.unshare(linux.CLONE_NEWNET)
+            return "isolated (empty network namespace) + no sockets (seccomp)", True
+        except PermissionError:
+            pass
     uid, gid = os.geteuid(), os.getegid()
     linux.unshare(linux.CLONE_NEWUSER | linux.CLONE_NEWNET)
     Path("/proc/self/setgroups").write_text("deny")
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
-    return "isolated (empty network namespace in a user namespace) + no sockets (seccomp)"
+    return "isolated (empty network namespace in a user namespace) + no sockets (seccomp)", False
 
 
 def _probe_worker_namespaces() -> str:

@@ -29,13 +29,15 @@ PRELOAD = ("numpy", "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomi
            "numpy.testing", "numpy.lib.stride_tricks", "math", "random", "functools", "itertools",
            "collections", "dataclasses", "typing", "warnings")
 ROOT = Path(__file__).resolve().parents[2]
-NOT_LINUX = ("nngrade grades only on Linux: its sandbox needs the Linux kernel's namespaces, Landlock "
-             "and seccomp. On macOS or Windows, grade inside the container: see \"Grading on macOS or "
-             "Windows\" in the README (docker build -t nngrade . && docker run ... nngrade batch ...).")
-
-
 class SandboxUnavailable(RuntimeError):
     """This machine cannot run the sandbox at all (not Linux)."""
+
+
+def require_linux() -> None:
+    """Stop at once, with the way out, where the sandbox cannot exist."""
+    if not sys.platform.startswith("linux"):
+        from autograder.cli import NOT_LINUX
+        raise SandboxUnavailable(NOT_LINUX)
 
 
 def _decode_status(status: int) -> dict:
@@ -186,8 +188,7 @@ class Zygote:
     def start(self) -> "Zygote":
         if self.alive:
             return self
-        if not sys.platform.startswith("linux"):
-            raise SandboxUnavailable(NOT_LINUX)
+        require_linux()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
