@@ -135,8 +135,8 @@ class SandboxBackend:
         self._pid, self._sock, out_r = self.zygote.spawn(workdir, self.student_path.name, self.limits)
         self.generation += 1
         self.output.follow(out_r)
-        self._host_pid = int(self._receive("starting the process for your code").get("host_pid", 0)) or None
-        self._pidfd = os.pidfd_open(self._host_pid) if self._host_pid else None
+        header = self._receive("starting the process for your code", want_fd=True)
+        self._host_pid, self._pidfd = int(header.get("host_pid", 0)) or None, header.get("fd")
         self.isolation = dict(self._receive("starting the process for your code").get("isolation", {}))
         header = self._receive("importing your file")
         if "import_error" in header:
@@ -170,13 +170,16 @@ class SandboxBackend:
             shutil.rmtree(workdir, ignore_errors=True)
 
     # ----------------------------------------------------------------- calls
-    def _receive(self, doing: str, function: str = "") -> dict:
+    def _receive(self, doing: str, function: str = "", want_fd: bool = False) -> dict:
+        """The worker's next message; with `want_fd`, a file descriptor sent with it is header["fd"]."""
         remaining = self.deadline - time.monotonic()
         try:
             if remaining <= 0:
                 raise socket.timeout
             self._sock.settimeout(remaining)
-            header, self._blobs, _ = protocol.recv(self._sock)
+            header, self._blobs, fd = protocol.recv(self._sock, want_fd=want_fd)
+            if want_fd:
+                header["fd"] = fd if fd >= 0 else None
             return header
         except socket.timeout:
             self._stop()

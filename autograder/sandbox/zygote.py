@@ -104,7 +104,8 @@ def _supervise(child_fd, out_fd, request, plan, isolation, worker) -> None:
 
     The worker is pid 1 of its own namespace, so it sees no other process; this
     small parent outside it tells the grader the worker's host pid (whose CPU
-    clock the grader reads), then waits and ends the way the worker ended.
+    clock the grader reads) and hands it a pidfd (a handle on that very process,
+    safe from pid reuse), then waits and ends the way the worker ended.
     """
     code = 70
     try:
@@ -123,7 +124,9 @@ def _supervise(child_fd, out_fd, request, plan, isolation, worker) -> None:
         os.close(out_fd)
         sock = socket.socket(fileno=child_fd)
         from autograder.sandbox import protocol
-        protocol.send(sock, {"host_pid": pid})
+        pidfd = os.pidfd_open(pid)   # it cannot be reaped (and its pid reused) before we wait
+        protocol.send(sock, {"host_pid": pid}, fds=[pidfd])
+        os.close(pidfd)
         sock.close()
         os.write(w, str(pid).encode())
         os.close(w)
