@@ -12,7 +12,7 @@ Marker arguments: `points` (max score), `function` (the student function it
 grades), and optionally `name` (shown in results; default
 "<function>: <rest of the test's name>"), `visibility` ("visible", "hidden",
 "after_due_date", "after_published") and `timeout` (wall seconds for all the
-student calls of the test, default 5).
+student calls of the test, default 1; tests that train declare more).
 
 The first line of the docstring is what a student reads when the test fails,
 followed by the assertion's message. Fixtures:
@@ -55,7 +55,7 @@ from student_lib.calls import (CallInfo, Handle, NotStarted, StudentError,
 from student_lib.outcome import TestOutcome
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-DEFAULT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = 1.0   # wall seconds of student calls per test: a default test's calls take <= 0.1 s
 BACKEND_KEY = pytest.StashKey["object"]()
 RESULTS_KEY = pytest.StashKey[list]()
 CREDIT_KEY = pytest.StashKey[list]()
@@ -215,7 +215,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "grade(points, function, name=None, visibility='visible', timeout=5): "
+        "markers", "grade(points, function, name=None, visibility='visible', timeout=1): "
         "rubric entry of a graded test")
     config.stash[RESULTS_KEY] = []
 

@@ -10,10 +10,12 @@ the values it returns (plain data), whether it wrote into its array arguments
 time it used (the kernel's clock of the worker process).
 
 Timeouts (README, "How grading works"): a test's student calls share the
-test's timeout (its `grade` marker, default 5 s wall). After a first timeout
+test's timeout (its `grade` marker, default 1 s wall). After a first timeout
 the submission is on a short leash: a function that timed out is not called
-again (its later tests fail at once), and every later test gets LEASH seconds
-of calls, counted from when its worker is ready; working code needs a few ms.
+again (its later tests fail at once), and every later test gets LEASH_FACTOR
+times the calls of the slowest test that finished so far (at least
+LEASH_FLOOR), counted from when its worker is ready. Working code keeps its
+points; a submission whose every function hangs costs one timeout and ~19 leashes.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from autograder.sandbox.isolation import Limits
 from student_lib.calls import (CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout,
                                wire_spec)
 
-LEASH = 0.25          # seconds of calls per test once the submission has timed out
+LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the slowest finished test, >= 50 ms
 OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
 WORKER_CRASHED = 70   # the exit code of a worker whose own machinery failed (zygote.py)
 SIGNAL_REASONS = {signal.SIGXCPU: "it used up its CPU time limit",
@@ -90,7 +92,9 @@ class SandboxBackend:
         self.generation = 0
         self.timeouts = 0                   # after a timeout, later tests get a short leash
         self.timed_out: set[str] = set()    # functions not called again
-        self._test_timeout = LEASH
+        self._test_timeout = LEASH_FLOOR
+        self._test_seconds = 0.0            # wall seconds of calls in the current test
+        self._slowest = 0.0                 # ... in the slowest test that finished without a timeout
         self._pid: int | None = None        # the worker's supervisor (zygote.py)
         self._host_pid: int | None = None   # the worker itself, whose CPU clock we read
         self._pidfd: int | None = None      # ... and a handle on it that no other process can reuse
@@ -102,8 +106,10 @@ class SandboxBackend:
     # ------------------------------------------------------------ lifecycle
     def start_test(self, timeout: float) -> None:
         self.last_call = None
+        self._slowest = max(self._slowest, self._test_seconds)
+        self._test_seconds = 0.0
         if self.timeouts:
-            timeout = min(timeout, LEASH)
+            timeout = min(timeout, max(LEASH_FLOOR, LEASH_FACTOR * self._slowest))
         self._test_timeout = timeout
         self.deadline = min(time.monotonic() + timeout, self.budget_deadline)
         if time.monotonic() >= self.budget_deadline:
@@ -184,6 +190,7 @@ class SandboxBackend:
         except socket.timeout:
             self._stop()
             self.timeouts += 1
+            self._test_seconds = 0.0   # a test that timed out is no yardstick
             if function:
                 self.timed_out.add(function)
             raise StudentTimeout(f"{doing[0].upper() + doing[1:]} did not finish within the time "
@@ -269,6 +276,7 @@ class SandboxBackend:
             reply = self._receive(f"running {name}", name)
             info = CallInfo(name, seconds=max(0.0, self._cpu() - cpu_before),
                             wall_seconds=time.monotonic() - wall_before)
+            self._test_seconds += info.wall_seconds
             changed = sorted({owners[i] for i in shared.changed()}) if shared.arrays else []
         finally:
             shared.close()
