@@ -4,9 +4,10 @@ Whatever else the kernel grants or refuses, a worker cannot:
 
     ptrace, process_vm_readv/writev       read or steer another process's memory
     socket, socketpair                    open a network or unix connection
-    unshare, setns, clone(CLONE_NEW*),    leave or rebuild its walls
-      clone3, mount family, pivot_root,
-      chroot
+    fork, vfork, clone, clone3            start a process or a thread (uid 0 is exempt from
+                                          RLIMIT_NPROC, so this is not left to the rlimit)
+    unshare, setns, mount family,         leave or rebuild its walls
+      pivot_root, chroot
     execve, execveat                      start another program
     bpf, perf_event_open, userfaultfd,    reach kernel attack surface no exercise needs
       keyctl, add_key, request_key,
@@ -14,8 +15,8 @@ Whatever else the kernel grants or refuses, a worker cannot:
       clocks, host names, quotas, acct,
       open_by_handle_at, personality
 
-Refused calls fail with EPERM (ENOSYS for clone3, so libc falls back to
-clone); calls from another architecture's ABI kill the process. Where the
+Refused calls fail with EPERM (EAGAIN for the process calls, as a process
+limit would say); calls from another architecture's ABI kill the process. Where the
 worker has no PID namespace of its own, `kill`/`tgkill` may only target the
 worker itself.
 """
@@ -59,18 +60,16 @@ def install(own_pid_namespace: bool) -> str:
             flt.add_rule(sc.ERRNO(errno.EPERM), name)
         except (OSError, RuntimeError, ValueError):   # a call this kernel/arch does not have
             pass
-    try:
-        flt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
-    except (OSError, RuntimeError, ValueError):
-        pass
-    for flag in (linux.CLONE_NEWUSER, linux.CLONE_NEWNS, linux.CLONE_NEWPID, linux.CLONE_NEWNET,
-                 linux.CLONE_NEWIPC, linux.CLONE_NEWUTS, linux.CLONE_NEWCGROUP):
-        flt.add_rule(sc.ERRNO(errno.EPERM), "clone", sc.Arg(0, sc.MASKED_EQ, flag, flag))
+    for name in ("fork", "vfork", "clone", "clone3"):
+        try:
+            flt.add_rule(sc.ERRNO(errno.EAGAIN), name)
+        except (OSError, RuntimeError, ValueError):   # fork/vfork do not exist on aarch64
+            pass
     if not own_pid_namespace:
         _own_signals_only(sc, flt, os.getpid())
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     flt.load()
-    return "seccomp filter (no ptrace, sockets, exec, namespaces, mounts)"
+    return "seccomp filter (no ptrace, sockets, processes, exec, namespaces, mounts)"
 
 
 def _own_signals_only(sc, flt, me: int) -> None:

@@ -171,8 +171,9 @@ def _worker_main(child_fd, out_fd, host_pid, request, plan, isolation, worker) -
 class Zygote:
     """The grader's handle on a zygote process. Use as a context manager."""
 
-    def __init__(self, packages: tuple[str, ...] = ()):
+    def __init__(self, packages: tuple[str, ...] = (), launcher: tuple[str, ...] = ()):
         self.packages = ("numpy", *sorted(set(packages) - {"numpy"}))   # what workers may import
+        self.launcher = tuple(launcher)   # a command the zygote runs under (tests: refuse namespaces)
         self._proc: subprocess.Popen | None = None
         self._ctrl: socket.socket | None = None
         self._lock = threading.Lock()
@@ -200,7 +201,7 @@ class Zygote:
                 f"from autograder.sandbox.zygote import _zygote_main; "
                 f"_zygote_main({theirs.fileno()}, {self.packages!r})")
         quiet = None if os.environ.get("NNGRADE_DEBUG") else subprocess.DEVNULL
-        self._proc = subprocess.Popen([sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
+        self._proc = subprocess.Popen([*self.launcher, sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
                                       env=env, stdin=subprocess.DEVNULL, stdout=quiet, stderr=quiet,
                                       cwd="/", start_new_session=True)
         theirs.close()
