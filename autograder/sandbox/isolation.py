@@ -177,13 +177,16 @@ def enter(plan: Plan, host_pid: int, workdir: Path, student_file: str, limits: L
         path = Path(allowlist.SUBMISSION_DIR) / student_file
         iso.filesystem = (f"allow-list root (pivot_root): {len(plan.allow.read) + len(plan.allow.unmasked)} "
                           f"read-only paths, {len(plan.allow.masks)} masked, its own /submission")
-        iso.processes = "own PID namespace; no new processes (RLIMIT_NPROC=0)"
+        iso.processes = "own PID namespace; no new processes or threads (seccomp, RLIMIT_NPROC=0)"
         iso.confined = True
     else:
         path = source
         if plan.mode == "none":
-            iso.filesystem = "UNCONFINED: the kernel refused namespaces and Landlock; the worker can read what the grader's user can read"
-        iso.processes = "no new processes (RLIMIT_NPROC=0)"
+            iso.filesystem = ("UNCONFINED: the kernel refused namespaces and Landlock; the worker can read "
+                              "what the grader's user can read")
+        iso.processes = "no new processes or threads (seccomp, RLIMIT_NPROC=0)" + (
+            "; signals scoped by Landlock" if plan.landlock_abi >= 6 and plan.mode == "landlock"
+            else "; signals only to itself (seccomp)")
     drop_uid = plan.root and (plan.mode == "namespaces"
                               or all(_traversable_by_others(p) for p in plan.allow.read))
     if plan.mode != "namespaces" and drop_uid:
