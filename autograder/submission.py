@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from student_lib.notebook import NotebookError, notebook_module
+
 MAX_FILE_BYTES = 2_000_000        # one source file or notebook
 MAX_ZIP_MEMBERS = 500
 MAX_ZIP_TOTAL_BYTES = 50_000_000
@@ -71,7 +73,7 @@ def _to_source(name: str, data: bytes, student_file: str, notes: list[str]) -> s
         inner_name, inner = _from_zip(data, name, student_file)
         return _to_source(inner_name, inner, student_file, notes)
     if suffix == ".ipynb":
-        notes.append(f"graded the code cells of {name}")
+        notes.append(f"graded the code cells of {name}, one cell at a time")
         return notebook_code(data, name)
     if suffix == ".py":
         if name != student_file:
@@ -147,35 +149,9 @@ def _from_zip(data: bytes, name: str, student_file: str) -> tuple[str, bytes]:
     return PurePosixPath(chosen).name, content
 
 
-def _drop_magic(line: str) -> str:
-    """`%timeit f(x)` or `!pip install x` becomes `pass`, keeping the indentation."""
-    body = line.lstrip()
-    if not body.startswith(("%", "!")):
-        return line
-    return line[:len(line) - len(body)] + "pass  # dropped: " + body
-
-
 def notebook_code(data: bytes, name: str = "notebook") -> str:
-    """The code cells of a notebook as one module; IPython magics and shell lines dropped."""
-    import nbformat
-
+    """The notebook as one module that runs its code cells one by one (`student_lib.notebook`)."""
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception:  # noqa: BLE001 - nbformat raises many kinds for a broken file
-        raise SubmissionError(f"{name} is not a readable notebook (the JSON is damaged); "
-                              f"download it again from Jupyter (File > Download)") from None
-    chunks = []
-    for i, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
-        text = cell.get("source", "")
-        if text.lstrip().startswith("%%"):
-            first, _, body = text.lstrip().partition("\n")
-            if not (first.split()[:1] == ["%%writefile"] and first.rstrip().endswith(".py")):
-                continue
-            text = body   # a `%%writefile x.py` cell holds the student's file itself (nbgrader/otter exports)
-        lines = [_drop_magic(line) for line in text.splitlines()]
-        chunks.append(f"# --- cell {i + 1}\n" + "\n".join(lines))
-    if not chunks:
-        raise SubmissionError(f"{name} has no code cells; write your functions in code cells")
-    return "\n\n".join(chunks) + "\n"
+        return notebook_module(data, name)[0]
+    except NotebookError as exc:
+        raise SubmissionError(str(exc)) from None
