@@ -52,7 +52,7 @@ class Cell:
 
     @property
     def n_lines(self) -> int:
-        return self.source.count("\n") + 1
+        return len(self.source.splitlines()) or 1
 
 
 # ------------------------------------------------------------------ reading
@@ -203,7 +203,7 @@ def module_source(cells: list[Cell], name: str = "notebook") -> tuple[str, list[
         parts.append(f"# --- cell {cell.number}\n"
                      f"_nb_cell({cell.number}, {cell.skipped}, {first}, {last}, {_literal(source)})\n\n")
         line += parts[-1].count("\n")
-        placed.append(replace(cell, first_line=first))
+        placed.append(replace(cell, source=source, first_line=first))
     return "".join(parts), placed
 
 
@@ -283,7 +283,7 @@ def describe_cell_errors(raw, notebook: str = "your notebook") -> list[str]:
         code = item.get("code", "")[:120]
         lines.append(f"cell {item['cell']}, line {item['line']} of {notebook} raised "
                      f"{item['error'][:240]}" + (f" (`{code}`)" if code else "")
-                     + "; that cell was skipped from there on, the other cells were graded")
+                     + "; the rest of that cell did not run, the other cells did")
     if len(raw) > MAX_REPORTED:
         lines.append(f"... and {len(raw) - MAX_REPORTED} more cells that raised")
     return lines
@@ -304,3 +304,26 @@ class CellErrorProbe:
             self.raw = backend.call(CELL_ERRORS, (), {})
         except Exception:  # noqa: BLE001 - a module that fails to import has no cell report
             self.raw = None
+
+
+def convert_to_folder(notebook, folder, module_name: str) -> tuple["Path", list[Cell]]:
+    """Write `folder/module_name` from a notebook file; (its path, the cell map). Raises NotebookError."""
+    from pathlib import Path
+    notebook = Path(notebook)
+    try:
+        data = notebook.read_bytes()
+    except OSError as exc:
+        raise NotebookError(f"{notebook.name} could not be read ({exc.strerror})") from None
+    source, cells = notebook_module(data, notebook.name)
+    path = Path(folder) / module_name
+    path.write_text(source, encoding="utf-8")
+    return path, cells
+
+
+def convert_for_this_run(notebook, module_name: str) -> tuple["Path", list[Cell]]:
+    """convert_to_folder into a temporary folder removed when this process exits."""
+    import atexit
+    import tempfile
+    folder = tempfile.TemporaryDirectory(prefix="nngrade-notebook-")
+    atexit.register(folder.cleanup)
+    return convert_to_folder(notebook, folder.name, module_name)
