@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from student_lib import __version__
+from student_lib.output import open_output
 
 IMPORT_TIMEOUT = 20.0
 HANDOUT_MANIFEST = "handout.json"
@@ -291,11 +292,9 @@ def pack(student_file: Path, assignment: str, out: Path) -> dict:
     manifest = {"assignment": assignment, "nngrade_version": __version__,
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "python": sys.version.split()[0], "files": {name: sha256(data)}}
-    tmp = out.with_name(out.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    with open_output(out, "wb") as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(name, data)
         z.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
-    tmp.replace(out)
     return manifest
 
 

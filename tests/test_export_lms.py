@@ -122,20 +122,31 @@ def test_moodle_csv_with_roster(batch_out, tmp_path):
     assert report.unmatched == ["bob", "turingalan_1003_55_backprop"]
 
 
-def test_moodle_cli_without_roster_uses_student_ids(batch_out, tmp_path):
+def test_moodle_without_roster_needs_to_be_told_what_the_ids_are(batch_out, tmp_path, capsys):
     out = tmp_path / "m.csv"
+    assert main(["export", "moodle", str(batch_out), "-o", str(out)]) == 2
+    assert "--roster" in capsys.readouterr().err and not out.exists()
     assert main(["export", "moodle", str(batch_out), "-o", str(out), "--assignment-title", "HW",
-                 "--no-feedback"]) == 0
-    assert rows(out.read_text()) == [["Email address", "HW"], ["ada", "3.5"], ["bob", "0"],
+                 "--no-feedback", "--identifier", "username"]) == 0
+    assert "batch's student ids as 'Username'" in capsys.readouterr().err
+    assert rows(out.read_text()) == [["Username", "HW"], ["ada", "3.5"], ["bob", "0"],
                                      ["turingalan_1003_55_backprop", "4"]]
 
 
-def test_ungradable_result_exports_zero_with_reason(tmp_path, roster):
+def test_ungradable_result_is_not_a_zero_unless_asked(tmp_path, roster, capsys):
     out = tmp_path / "out"
     result("ada", [2.0], status="ungradable").write_json_atomic(out / "ada.json")
-    text, _ = canvas.gradebook_csv(load_results(out), canvas.read_roster(roster), "B", 1)
-    assert rows(text)[2][-1] == "0"
+    result("alan", [2.0, 1.0]).write_json_atomic(out / "alan.json")
+    text, report = canvas.gradebook_csv(load_results(out), canvas.read_roster(roster), "B", 1)
+    assert [r[-1] for r in rows(text)[2:]] == ["", "", "3"]          # ada, grace (no result), alan
+    assert report.ungraded == ["Lovelace, Ada (SyntaxError)"] and report.missing == ["Hopper, Grace"]
+    text, _ = canvas.gradebook_csv(load_results(out), canvas.read_roster(roster), "B", 1, missing="zero")
+    assert [r[-1] for r in rows(text)[2:]] == ["0", "0", "3"]
     assert "could not grade" in canvas.comment(load_results(out)["ada"])
+    csv_out = tmp_path / "m.csv"
+    assert main(["export", "moodle", str(out), "-o", str(csv_out), "--identifier", "username"]) == 0
+    assert rows(csv_out.read_text())[1][:2] == ["ada", ""]
+    assert "1 submission(s) could not be graded, left empty" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------- Canvas REST push

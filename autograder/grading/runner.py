@@ -54,21 +54,28 @@ def max_score(assignment_id: str) -> float:
 
 def collect_rubric(assignment_id: str) -> list:
     """The `Grade` entries of every test of the assignment, in order."""
+    return [grade for grade, _ in collect_tests(assignment_id)]
+
+
+def collect_tests(assignment_id: str) -> list:
+    """(Grade, public?) for every test of the assignment, in order; public tests are in the handout."""
     from student_lib.testing import read_grade
+
+    public = get(assignment_id).public_tests.resolve()
 
     class Collect:
         def __init__(self):
             self.items = []
 
         def pytest_collection_modifyitems(self, items):
-            self.items = [read_grade(i) for i in items]
+            self.items = [(read_grade(i), Path(i.path).resolve() == public) for i in items]
 
     assignment = get(assignment_id)
     if not assignment.test_files():
         return []
     collector = Collect()
     code = run_pytest(_pytest_args(get(assignment_id), 0) + ["--collect-only"], [collector])
-    if code not in (0, 5) or any(g is None for g in collector.items):
+    if code not in (0, 5) or any(g is None for g, _ in collector.items):
         raise GradingError(f"the {assignment_id} suite does not collect cleanly (exit {int(code)})")
     return collector.items
 
