@@ -134,6 +134,10 @@ def test_notebook_with_error_and_plot_cells_gets_full_marks(tmp_path):
     failed = cell_number(nb, "relu(undefined")
     assert f"cell {failed}, line 1 of the notebook raised NameError" in result.message
     assert "plt" not in result.message
+    from autograder.reports import html, markdown
+    page = html.render_result(result.to_dict())
+    assert f"one cell at a time<br>cell {failed}, line 1 of the notebook" in page
+    assert f"_cell {failed}, line 1 of the notebook raised NameError" in markdown.render_result(result.to_dict())
 
 
 def test_a_wrong_function_in_a_notebook_loses_its_points_with_cell_and_line(tmp_path):
