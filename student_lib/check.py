@@ -80,8 +80,8 @@ def find_handout(file: str | None = None, cwd: Path | None = None, assignment: s
             raise CheckError(f"no test_{assignment or student.stem}.py next to {student} or in this folder; "
                              f"run the check from your handout folder (or name the assignment with -a)")
         return Handout(tests.stem.removeprefix("test_"), student, tests)
-    pairs = [(p, cwd / p.name.removeprefix("test_")) for p in sorted(cwd.glob("test_*.py"))]
-    pairs = [(t, s) for t, s in pairs if s.is_file()]
+    pairs = [(p, _own_file(cwd, p.stem.removeprefix("test_"))) for p in sorted(cwd.glob("test_*.py"))]
+    pairs = [(t, s) for t, s in pairs if s is not None]
     if len(pairs) == 1:
         tests, student = pairs[0]
         return Handout(student.stem, student, tests)
@@ -92,6 +92,14 @@ def find_handout(file: str | None = None, cwd: Path | None = None, assignment: s
     names = ", ".join(s.name for _, s in pairs)
     raise CheckError(f"this folder holds several assignments ({names}); say which: "
                      f"python -m student_lib check {pairs[0][1].name}")
+
+
+def _own_file(folder: Path, assignment: str) -> Path | None:
+    """<assignment>.py in the folder, else <assignment>.ipynb (work done in Jupyter)."""
+    for suffix in (".py", ".ipynb"):
+        if (folder / f"{assignment}{suffix}").is_file():
+            return folder / f"{assignment}{suffix}"
+    return None
 
 
 def _tests_for(assignment: str, folders: list[Path]) -> Path | None:

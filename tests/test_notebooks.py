@@ -226,3 +226,10 @@ def test_submit_names_functions_not_written_yet(tmp_path, handout):
     assert "not implemented yet" in submit.stdout and "sigmoid" in submit.stdout
     assert "relu," not in submit.stdout.split("not implemented yet")[1].split("\n")[0].replace("leaky_relu,", "")
     assert (handout / "submission.zip").is_file()
+
+
+def test_a_notebook_named_after_the_assignment_is_found_without_arguments(tmp_path, handout):
+    (handout / "activations.py").unlink()
+    jupyterlab_notebook(SOLUTION, handout / "activations.ipynb")
+    check = student(tmp_path, "check")
+    assert check.returncode == 0 and "Checking the code cells of activations.ipynb" in check.stdout
