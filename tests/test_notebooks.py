@@ -233,3 +233,13 @@ def test_a_notebook_named_after_the_assignment_is_found_without_arguments(tmp_pa
     jupyterlab_notebook(SOLUTION, handout / "activations.ipynb")
     check = student(tmp_path, "check")
     assert check.returncode == 0 and "Checking the code cells of activations.ipynb" in check.stdout
+
+
+def test_plot_draws_a_notebooks_nets(tmp_path):
+    pytest.importorskip("matplotlib")
+    from student_lib.plot import main as plot
+    solution = (ROOT / "solutions" / "relu_approx" / "relu_approx.py").read_text()
+    nb = jupyterlab_notebook(solution, tmp_path / "ra.ipynb")
+    out = tmp_path / "ra.png"
+    assert plot(["relu_approx", str(nb), "-o", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
