@@ -52,7 +52,7 @@ class Cell:
 
     @property
     def n_lines(self) -> int:
-        return len(self.source.splitlines()) or 1
+        return len(self.source.rstrip("\n").split("\n"))   # "\n" only, as Python counts lines
 
 
 # ------------------------------------------------------------------ reading
