@@ -163,3 +163,36 @@ def test_notebooks_without_cell_ids_do_not_flood_the_console_with_missing_id_war
         caught.clear()
         cells = read_cells(notebook_without_cell_ids(), "old.ipynb")
     assert [c.source for c in cells] == ["def relu(x):\n    return x\n"] and caught == []
+
+
+@pytest.mark.integration
+def test_nbgrader_gradebook_import_does_not_turn_ungradable_into_zeros(tmp_path, capsys):
+    pytest.importorskip("nbgrader")
+    import subprocess
+    import sys
+
+    from nbgrader.api import Gradebook
+    course = tmp_path / "course"
+    assert main(["export", "nbgrader", "activations", "-o", str(course)]) == 0
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "activations", "--force"],
+                          cwd=course, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = tmp_path / "out"
+    out.mkdir()
+    GradeResult("activations", "ada", "graded", 0, 0.1, [TestResult("relu: values", "relu", 1.0, 2.0, "failed")],
+                100.0).write_json_atomic(out / "ada.json")
+    GradeResult("activations", "bob", "ungradable", 0, 0.1, [], 100.0,
+                message="2 submissions were found for bob").write_json_atomic(out / "bob.json")
+    db = course / "gradebook.db"
+
+    def students() -> dict:
+        with Gradebook(f"sqlite:///{db}") as gb:
+            return {s.id: gb.find_grade("nngrade_relu", "activations", "activations", s.id).auto_score
+                    for s in gb.students}
+
+    assert main(["export", "nbgrader-gradebook", str(out), "--db", str(db), "--assignment", "activations"]) == 0
+    assert students() == {"ada": 1.0}
+    assert "bob (2 submissions were found for bob)" in capsys.readouterr().err
+    assert main(["export", "nbgrader-gradebook", str(out), "--db", str(db), "--assignment", "activations",
+                 "--missing", "zero"]) == 0
+    assert students() == {"ada": 1.0, "bob": 0.0}

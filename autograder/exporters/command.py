@@ -64,6 +64,9 @@ def add_arguments(parser) -> None:
     p.add_argument("results", help="a `nngrade batch` output folder")
     p.add_argument("--db", required=True, help="the course's gradebook.db")
     p.add_argument("--assignment", required=True, help="the nngrade (and nbgrader) assignment id")
+    p.add_argument("--missing", choices=("empty", "zero"), default="empty",
+                   help="ungradable submissions: left as they are in the gradebook (default; listed), "
+                        "or 0 on every cell")
 
     p = targets.add_parser("otter", help="an otter-grader assign notebook graded by nngrade")
     p.add_argument("assignment", help=", ".join(TITLES))
@@ -156,7 +159,7 @@ def _nbgrader_gradebook(args) -> int:
     from autograder.exporters.nbgrader import import_results
     from autograder.exporters.results import ResultsError
     try:
-        report = import_results(args.results, args.db, args.assignment)
+        report = import_results(args.results, args.db, args.assignment, args.missing)
     except ResultsError as exc:
         raise UsageError(str(exc)) from None
     _warn(report.warnings())

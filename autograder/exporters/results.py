@@ -86,10 +86,14 @@ def grade_cell(result: GradeResult | None, report: Export, who: str, missing: st
     if result is None:
         report.missing.append(who)
     else:
-        reason = (result.message or result.status).splitlines()[0][:120]
-        report.ungraded.append(f"{who} ({reason})")
+        report.ungraded.append(f"{who} ({reason(result)})")
     report.zero = missing == "zero"
     return "0" if missing == "zero" else ""
+
+
+def reason(result: GradeResult) -> str:
+    """Why a result is not a grade, in one short line."""
+    return ((result.message or result.status).splitlines() or [result.status])[0][:120]
 
 
 def comment(result: GradeResult) -> str:
