@@ -213,3 +213,23 @@ def test_canvas_push_needs_token(batch_out, roster, monkeypatch, capsys):
     assert main(["export", "canvas", str(batch_out), "--roster", str(roster), "--canvas-url",
                  "http://127.0.0.1:9", "--course", "7", "--assignment", "99"]) == 2
     assert "CANVAS_API_TOKEN" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
+def test_canvas_push_leaves_ungradable_submissions_alone(batch_out, roster, monkeypatch, capsys):
+    result("ada", [2.0], status="ungradable").write_json_atomic(batch_out / "ada.json")
+    FakeCanvas.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCanvas)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("CANVAS_API_TOKEN", "sekrit")
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        assert main(["export", "canvas", str(batch_out), "--roster", str(roster),
+                     "--canvas-url", url, "--course", "7", "--assignment", "99"]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    captured = capsys.readouterr()
+    assert "posted 1 grades" in captured.out and "Lovelace, Ada (SyntaxError)" in captured.err
+    [(_, _, form, _)] = [r for r in FakeCanvas.requests if r[0] == "POST"]
+    assert not any("1001" in key for key in form) and form["grade_data[1003][posted_grade]"] == ["4"]
