@@ -182,12 +182,11 @@ class FakeCanvas(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
-def test_canvas_push_sends_one_bulk_update(batch_out, roster, monkeypatch, capsys):
+def push_to_fake_canvas(batch_out, roster, monkeypatch) -> None:
+    """`nngrade export canvas ... --canvas-url` against FakeCanvas; its requests land in FakeCanvas.requests."""
     FakeCanvas.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCanvas)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         monkeypatch.setenv("CANVAS_API_TOKEN", "sekrit")
         url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -196,6 +195,11 @@ def test_canvas_push_sends_one_bulk_update(batch_out, roster, monkeypatch, capsy
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
+def test_canvas_push_sends_one_bulk_update(batch_out, roster, monkeypatch, capsys):
+    push_to_fake_canvas(batch_out, roster, monkeypatch)
     assert "posted 2 grades" in capsys.readouterr().out
     posts = [r for r in FakeCanvas.requests if r[0] == "POST"]
     assert len(posts) == 1
@@ -218,17 +222,7 @@ def test_canvas_push_needs_token(batch_out, roster, monkeypatch, capsys):
 @pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
 def test_canvas_push_leaves_ungradable_submissions_alone(batch_out, roster, monkeypatch, capsys):
     result("ada", [2.0], status="ungradable").write_json_atomic(batch_out / "ada.json")
-    FakeCanvas.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCanvas)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setenv("CANVAS_API_TOKEN", "sekrit")
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        assert main(["export", "canvas", str(batch_out), "--roster", str(roster),
-                     "--canvas-url", url, "--course", "7", "--assignment", "99"]) == 0
-    finally:
-        server.shutdown()
-        server.server_close()
+    push_to_fake_canvas(batch_out, roster, monkeypatch)
     captured = capsys.readouterr()
     assert "posted 1 grades" in captured.out and "Lovelace, Ada (SyntaxError)" in captured.err
     [(_, _, form, _)] = [r for r in FakeCanvas.requests if r[0] == "POST"]
