@@ -7,12 +7,11 @@ batch); nothing re-runs grading to learn a score.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from student_lib.outcome import TestOutcome as TestResult
+from student_lib.output import write_output
 
 SCHEMA = "nngrade.result/1"
 RESULT_STATUSES = ("graded", "ungradable")
@@ -84,16 +83,9 @@ class GradeResult:
         write_atomic(Path(path), self.to_json())
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write `text` to `path`: atomically for a regular file, in place for a device, FIFO or link.
+
+    See `student_lib.output`, the one place where outputs are written.
+    """
+    write_output(path, text)

@@ -17,11 +17,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from student_lib.notebook import NotebookError, notebook_module
+
 MAX_FILE_BYTES = 2_000_000        # one source file or notebook
 MAX_ZIP_MEMBERS = 500
 MAX_ZIP_TOTAL_BYTES = 50_000_000
 MAX_ZIP_RATIO = 200
 MAX_DIR_ENTRIES = 2_000           # a folder submission is scanned no further
+UNREMARKABLE = {"manifest.json"}  # written by `student_lib submit`: not worth a note
 
 
 class SubmissionError(ValueError):
@@ -44,7 +47,7 @@ def prepare(source: str | Path, student_file: str, workdir: Path) -> Prepared:
     if not source.exists():
         raise SubmissionError(f"nothing was found at {source}; submit {student_file}")
     if source.is_dir():
-        name, data = _from_folder(source, student_file)
+        name, data = _from_folder(source, student_file, notes)
     else:
         name, data = source.name, _read_capped(source)
     code = _to_source(name, data, student_file, notes)
@@ -68,10 +71,10 @@ def _read_capped(path: Path) -> bytes:
 def _to_source(name: str, data: bytes, student_file: str, notes: list[str]) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".zip":
-        inner_name, inner = _from_zip(data, name, student_file)
+        inner_name, inner = _from_zip(data, name, student_file, notes)
         return _to_source(inner_name, inner, student_file, notes)
     if suffix == ".ipynb":
-        notes.append(f"graded the code cells of {name}")
+        notes.append(f"graded the code cells of {name}, one cell at a time")
         return notebook_code(data, name)
     if suffix == ".py":
         if name != student_file:
@@ -101,7 +104,16 @@ def _pick(candidates: dict[str, object], student_file: str, where: str):
                           f"put your work in a file named {student_file}")
 
 
-def _from_folder(folder: Path, student_file: str) -> tuple[str, bytes]:
+def _note_ignored(candidates, chosen: str, where: str, notes: list[str]) -> None:
+    """Say which other files of a folder or zip were not graded (notes.txt, a helper .py, ...)."""
+    others = sorted(p for p in candidates if p != chosen and PurePosixPath(p).name not in UNREMARKABLE
+                    and not any(part.startswith(".") for part in PurePosixPath(p).parts))
+    if others:
+        shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+        notes.append(f"ignored in {where}: {shown} (only {PurePosixPath(chosen).name} is graded)")
+
+
+def _from_folder(folder: Path, student_file: str, notes: list[str]) -> tuple[str, bytes]:
     entries: dict[str, Path] = {}
     for count, path in enumerate(folder.rglob("*")):
         if count >= MAX_DIR_ENTRIES:
@@ -110,10 +122,11 @@ def _from_folder(folder: Path, student_file: str) -> tuple[str, bytes]:
         if path.is_file() and not path.is_symlink() and "__MACOSX" not in path.parts:
             entries[path.relative_to(folder).as_posix()] = path
     chosen = _pick(entries, student_file, f"the folder {folder.name}")
+    _note_ignored(entries, chosen, f"the folder {folder.name}", notes)
     return PurePosixPath(chosen).name, _read_capped(entries[chosen])
 
 
-def _from_zip(data: bytes, name: str, student_file: str) -> tuple[str, bytes]:
+def _from_zip(data: bytes, name: str, student_file: str, notes: list[str]) -> tuple[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -137,6 +150,7 @@ def _from_zip(data: bytes, name: str, student_file: str) -> tuple[str, bytes]:
                                   f"{info.file_size // max(info.compress_size, 1)}x); zip only your source")
         files[path.as_posix()] = info
     chosen = _pick(files, student_file, name)
+    _note_ignored(files, chosen, name, notes)
     try:
         with archive.open(files[chosen]) as f:
             content = f.read(MAX_FILE_BYTES + 1)
@@ -147,35 +161,9 @@ def _from_zip(data: bytes, name: str, student_file: str) -> tuple[str, bytes]:
     return PurePosixPath(chosen).name, content
 
 
-def _drop_magic(line: str) -> str:
-    """`%timeit f(x)` or `!pip install x` becomes `pass`, keeping the indentation."""
-    body = line.lstrip()
-    if not body.startswith(("%", "!")):
-        return line
-    return line[:len(line) - len(body)] + "pass  # dropped: " + body
-
-
 def notebook_code(data: bytes, name: str = "notebook") -> str:
-    """The code cells of a notebook as one module; IPython magics and shell lines dropped."""
-    import nbformat
-
+    """The notebook as one module that runs its code cells one by one (`student_lib.notebook`)."""
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception:  # noqa: BLE001 - nbformat raises many kinds for a broken file
-        raise SubmissionError(f"{name} is not a readable notebook (the JSON is damaged); "
-                              f"download it again from Jupyter (File > Download)") from None
-    chunks = []
-    for i, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
-        text = cell.get("source", "")
-        if text.lstrip().startswith("%%"):
-            first, _, body = text.lstrip().partition("\n")
-            if not (first.split()[:1] == ["%%writefile"] and first.rstrip().endswith(".py")):
-                continue
-            text = body   # a `%%writefile x.py` cell holds the student's file itself (nbgrader/otter exports)
-        lines = [_drop_magic(line) for line in text.splitlines()]
-        chunks.append(f"# --- cell {i + 1}\n" + "\n".join(lines))
-    if not chunks:
-        raise SubmissionError(f"{name} has no code cells; write your functions in code cells")
-    return "\n\n".join(chunks) + "\n"
+        return notebook_module(data, name)[0]
+    except NotebookError as exc:
+        raise SubmissionError(str(exc)) from None

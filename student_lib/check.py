@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
 from student_lib.hints import hint_for, tidy
+from student_lib.notebook import (CellErrorProbe, NotebookError, convert_for_this_run,
+                                  describe_cell_errors, translate_lines)
 from student_lib.testing import OutcomeCollector, TestOutcome, run_pytest
 
 
@@ -78,8 +80,8 @@ def find_handout(file: str | None = None, cwd: Path | None = None, assignment: s
             raise CheckError(f"no test_{assignment or student.stem}.py next to {student} or in this folder; "
                              f"run the check from your handout folder (or name the assignment with -a)")
         return Handout(tests.stem.removeprefix("test_"), student, tests)
-    pairs = [(p, cwd / p.name.removeprefix("test_")) for p in sorted(cwd.glob("test_*.py"))]
-    pairs = [(t, s) for t, s in pairs if s.is_file()]
+    pairs = [(p, _own_file(cwd, p.stem.removeprefix("test_"))) for p in sorted(cwd.glob("test_*.py"))]
+    pairs = [(t, s) for t, s in pairs if s is not None]
     if len(pairs) == 1:
         tests, student = pairs[0]
         return Handout(student.stem, student, tests)
@@ -90,6 +92,14 @@ def find_handout(file: str | None = None, cwd: Path | None = None, assignment: s
     names = ", ".join(s.name for _, s in pairs)
     raise CheckError(f"this folder holds several assignments ({names}); say which: "
                      f"python -m student_lib check {pairs[0][1].name}")
+
+
+def _own_file(folder: Path, assignment: str) -> Path | None:
+    """<assignment>.py in the folder, else <assignment>.ipynb (work done in Jupyter)."""
+    for suffix in (".py", ".ipynb"):
+        if (folder / f"{assignment}{suffix}").is_file():
+            return folder / f"{assignment}{suffix}"
+    return None
 
 
 def _tests_for(assignment: str, folders: list[Path]) -> Path | None:
@@ -132,13 +142,13 @@ def syntax_problem(path: Path) -> str | None:
 
 
 # ---------------------------------------------------------------- running
-def run_public_tests(handout: Handout, seed: int = 0) -> tuple[list[TestOutcome], list[str]]:
+def run_public_tests(handout: Handout, seed: int = 0, plugins=()) -> tuple[list[TestOutcome], list[str]]:
     """(outcomes of the graded public tests, collection errors)."""
     collector = OutcomeCollector()
     args = [str(handout.tests), "--student-file", str(handout.student_file.resolve()),
             "--nngrade-seed", str(seed), "--rootdir", str(handout.tests.resolve().parent),
             "--nngrade-no-images"]
-    run_pytest(args, [collector])
+    run_pytest(args, [collector, *plugins])
     errors = [e.splitlines()[-1] for e in collector.collection_errors]
     return collector.outcomes, errors
 
@@ -249,7 +259,8 @@ def summary_line(reports: list[FunctionReport]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m student_lib check",
                                      description="Run the public tests on your file and explain what failed.")
-    parser.add_argument("file", nargs="?", help="your file (default: the <assignment>.py in this folder)")
+    parser.add_argument("file", nargs="?", help="your file, .py or .ipynb (default: the <assignment>.py "
+                                                "in this folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every failing test, not just the first")
     parser.add_argument("-a", "--assignment", help="the assignment, when FILE has another name")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random test inputs (default 0)")
@@ -261,11 +272,26 @@ def main(argv: list[str] | None = None) -> int:
     except CheckError as exc:
         console.print(f"[red]Cannot check:[/] {escape(str(exc))}")
         return 2
+    notebook, cells, probe = None, None, CellErrorProbe()
+    if handout.student_file.suffix.lower() == ".ipynb":   # checked as the grader runs it, cell by cell
+        notebook = handout.student_file
+        try:
+            path, cells = convert_for_this_run(notebook, f"{handout.assignment}.py")
+        except NotebookError as exc:
+            console.print(f"[red]Cannot check:[/] {escape(str(exc))}")
+            return 2
+        handout = replace(handout, student_file=path)
+        console.print(f"Checking the code cells of {escape(notebook.name)} one by one, as the grader "
+                      f"does (plots are switched off).")
     problem = syntax_problem(handout.student_file)
     if problem:
         console.print(f"[red]✗[/] {escape(problem)}")
         return 1
-    outcomes, collection_errors = run_public_tests(handout, args.seed)
+    outcomes, collection_errors = run_public_tests(handout, args.seed, [probe] if notebook else [])
+    for message in describe_cell_errors(probe.raw, notebook.name) if notebook else ():
+        console.print(f"[yellow]![/] {escape(message)}")
+    for o in outcomes if cells else ():
+        o.output = translate_lines(o.output, cells)
     if collection_errors or not outcomes:
         why = "; ".join(collection_errors) or "no graded tests were found"
         console.print(f"[red]The public tests in {escape(handout.tests.name)} could not run:[/] "

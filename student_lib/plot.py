@@ -244,13 +244,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m student_lib plot",
                                      description="Draw your ReLU nets against their targets.")
     parser.add_argument("assignment", choices=["relu_approx"])
-    parser.add_argument("file", nargs="?", default="relu_approx.py")
+    parser.add_argument("file", nargs="?", default="relu_approx.py", help="your .py or .ipynb")
     parser.add_argument("-o", "--output", default="relu_approx_plots.png")
     args = parser.parse_args(argv)
     path = Path(args.file)
     if not path.exists():
         print(f"no file {path}; run this next to relu_approx.py or pass its path")
         return 2
+    if path.suffix.lower() == ".ipynb":   # the notebook's code cells, run one by one as for grading
+        from student_lib.notebook import NotebookError, convert_for_this_run
+        try:
+            path, _ = convert_for_this_run(path, "relu_approx.py")
+        except NotebookError as exc:
+            print(exc)
+            return 2
     pictures = gallery(_load(path))
     if not pictures:
         print("nothing to draw yet: implement a function of relu_approx.py first")

@@ -23,11 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from student_lib import __version__
+from student_lib.output import open_output
 
 IMPORT_TIMEOUT = 20.0
 HANDOUT_MANIFEST = "handout.json"
 HANDOUT_FILES = {"README.md", "HOW_TO_WORK.md", "conftest.py", "pyproject.toml", "requirements.txt",
-                 HANDOUT_MANIFEST, "submission.zip", ".gitignore"}
+                 HANDOUT_MANIFEST, "submission.zip", "submission.previous.zip", ".gitignore"}
 
 # Runs in a child process: import the file, describe the required functions as JSON.
 _PROBE = r"""
@@ -54,6 +55,11 @@ else:
         except (TypeError, ValueError):
             params = []
         report["functions"][name] = params
+    cells = getattr(module, "_nngrade_cell_errors", None)   # a converted notebook's failed cells
+    try:
+        report["cells"] = json.loads(json.dumps(cells())) if callable(cells) else []
+    except Exception:
+        report["cells"] = []
 with open(out, "w") as f:
     json.dump(report, f)
 """
@@ -164,13 +170,15 @@ def check_signatures(expected: dict, found: dict, findings: Findings, file_name:
                                    f"calls {want} (keep the handout's parameter names and defaults)")
 
 
-def check_source(tree: ast.Module, folder: Path, findings: Findings) -> None:
-    """print() calls and imports of the student's other files."""
-    prints = sorted({n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+def check_source(tree: ast.Module, folder: Path, findings: Findings, where: str = "line ",
+                 skipped: int = 0) -> None:
+    """print() calls and imports of the student's other files (`where`: "line " or "cell 3, line ")."""
+    prints = sorted({n.lineno + skipped for n in ast.walk(tree) if isinstance(n, ast.Call)
                      and isinstance(n.func, ast.Name) and n.func.id == "print"})
     if prints:
         lines = ", ".join(map(str, prints[:8])) + (" …" if len(prints) > 8 else "")
-        findings.warnings.append(f"print() on line{'s' if len(prints) > 1 else ''} {lines}: prints slow "
+        label = where.strip() + ("s" if len(prints) > 1 and where == "line " else "")
+        findings.warnings.append(f"print() on {label} {lines}: prints slow "
                                  f"grading and fill your feedback; remove them when you are done debugging")
     local = set()
     for node in ast.walk(tree):
@@ -200,28 +208,76 @@ def unused_files(folder: Path, student_file: Path) -> list[str]:
 
 def inspect_submission(student_file: Path, assignment: str, folder: Path) -> Findings:
     findings = Findings()
+    notebook = student_file.suffix.lower() == ".ipynb"
     try:
-        source = student_file.read_text(encoding="utf-8")
-        tree = ast.parse(source, filename=student_file.name)
+        if notebook:   # checked as the grader runs it: a module that runs the cells one by one
+            from student_lib.notebook import convert_for_this_run
+            importable, cells = convert_for_this_run(student_file, f"{assignment}.py")
+            trees = [(f"cell {c.number}, line ", c.skipped, ast.parse(c.source)) for c in cells
+                     if _parses(c.source)]
+        else:
+            importable = student_file
+            trees = [("line ", 0, ast.parse(student_file.read_text(encoding="utf-8"),
+                                             filename=student_file.name))]
     except UnicodeDecodeError:
         findings.errors.append(f"{student_file.name} is not UTF-8 text; save it as UTF-8")
         return findings
     except SyntaxError as exc:
         findings.errors.append(f"{student_file.name} has a syntax error on line {exc.lineno}: {exc.msg}")
         return findings
+    except ValueError as exc:   # NotebookError: not a readable notebook
+        findings.errors.append(str(exc))
+        return findings
     expected = load_expected(folder, assignment)
     if expected is None:
         findings.notes.append(f"no {HANDOUT_MANIFEST} found, so the function signatures were not compared")
-    probe = probe_import(student_file, list(expected or {}))
+    probe = probe_import(importable, list(expected or {}))
     if probe["error"]:
         findings.errors.append(probe["error"])
     elif expected is not None:
         check_signatures(expected, probe["functions"], findings, student_file.name)
-    check_source(tree, folder, findings)
+    if notebook:
+        from student_lib.notebook import describe_cell_errors
+        findings.warnings += describe_cell_errors(probe.get("cells"), student_file.name)
+    for where, skipped, tree in trees:
+        check_source(tree, folder, findings, where, skipped)
+    check_started(trees, list(expected or {}), findings, student_file.name)
+    findings.errors = list(dict.fromkeys(findings.errors))   # one message per problem, not per cell
     others = unused_files(folder, student_file)
     if others:
         findings.notes.append(f"only {student_file.name} is packed and graded; not included: {', '.join(others)}")
     return findings
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def still_raises(node: ast.FunctionDef) -> bool:
+    """The function's own body still has the scaffold's `raise NotImplementedError`."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+                return True
+    return False
+
+
+def check_started(trees, required: list[str], findings: Findings, file_name: str) -> None:
+    """An error if no required function is written yet; a warning naming those not written."""
+    defs = {n.name: n for _, _, tree in trees for n in tree.body if isinstance(n, ast.FunctionDef)}
+    todo = [name for name in (required or defs) if name in defs and still_raises(defs[name])]
+    if todo and len(todo) == len([n for n in (required or defs) if n in defs]):
+        findings.errors.append(f"nothing is implemented yet: every function in {file_name} still raises "
+                               f"NotImplementedError, as handed out. Write your functions (run `python -m "
+                               f"student_lib check` to test them), then submit")
+    elif todo:
+        findings.warnings.append(f"not implemented yet (still raise NotImplementedError, so their tests "
+                                 f"score 0): {', '.join(todo)}")
 
 
 # ------------------------------------------------------------ packing
@@ -232,15 +288,13 @@ def sha256(data: bytes) -> str:
 def pack(student_file: Path, assignment: str, out: Path) -> dict:
     """Write the zip (the file under its graded name, plus manifest.json); return the manifest."""
     data = student_file.read_bytes()
-    name = f"{assignment}.py"
+    name = f"{assignment}{'.ipynb' if student_file.suffix.lower() == '.ipynb' else '.py'}"
     manifest = {"assignment": assignment, "nngrade_version": __version__,
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "python": sys.version.split()[0], "files": {name: sha256(data)}}
-    tmp = out.with_name(out.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    with open_output(out, "wb") as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(name, data)
         z.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
-    tmp.replace(out)
     return manifest
 
 
@@ -261,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.file is None or not Path(args.file).is_file():
             console.print(f"[red]Cannot submit:[/] {escape(str(exc))}")
             return 2
-        student_file, assignment = Path(args.file), Path(args.file).stem
+        student_file = Path(args.file)
+        assignment = handout_assignment(student_file.resolve().parent) or student_file.stem
     folder = student_file.resolve().parent
     findings = inspect_submission(student_file, assignment, folder)
     for message in findings.errors:
@@ -270,14 +325,40 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[yellow]![/] {escape(message)}")
     for message in findings.notes:
         console.print(f"[dim]·[/] {escape(message)}")
+    out = Path(args.output)
     if findings.errors and not args.force:
         console.print("[red]Not packed:[/] fix the problems above (they would cost you points), "
                       "then run `python -m student_lib submit` again.")
+        stale = set_aside(out)
+        if stale:
+            console.print(f"[yellow]![/] moved the {escape(out.name)} of an earlier run to "
+                          f"{escape(stale.name)}, so that it is not mistaken for this version.")
         return 1
-    out = Path(args.output)
     manifest = pack(student_file, assignment, out)
-    console.print(f"[green]✓[/] wrote {escape(str(out))} ({assignment}.py, sha256 "
-                  f"{manifest['files'][assignment + '.py'][:12]}…). Nothing was uploaded: hand in this "
+    packed = next(iter(manifest["files"]))
+    if findings.errors:
+        console.print(f"[yellow]![/] packed {escape(str(out))} ({packed}) anyway, as --force asks: "
+                      f"as it is, it will lose points for the problems above.")
+        return 1
+    console.print(f"[green]✓[/] wrote {escape(str(out))} ({packed}, sha256 "
+                  f"{manifest['files'][packed][:12]}…). Nothing was uploaded: hand in this "
                   f"zip where your course says. Run `python -m student_lib check` to see how the public "
                   f"tests go.")
-    return 1 if findings.errors else 0
+    return 0
+
+
+def handout_assignment(folder: Path) -> str | None:
+    """The assignment named by the handout.json in `folder`, if any."""
+    try:
+        return str(json.loads((folder / HANDOUT_MANIFEST).read_text(encoding="utf-8"))["assignment"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def set_aside(out: Path) -> Path | None:
+    """Rename a zip left by an earlier run to `<name>.previous.zip`; its new path, or None."""
+    if not out.is_file() or out.is_symlink():
+        return None
+    stale = out.with_name(f"{out.stem}.previous{out.suffix}")
+    out.replace(stale)
+    return stale

@@ -122,20 +122,31 @@ def test_moodle_csv_with_roster(batch_out, tmp_path):
     assert report.unmatched == ["bob", "turingalan_1003_55_backprop"]
 
 
-def test_moodle_cli_without_roster_uses_student_ids(batch_out, tmp_path):
+def test_moodle_without_roster_needs_to_be_told_what_the_ids_are(batch_out, tmp_path, capsys):
     out = tmp_path / "m.csv"
+    assert main(["export", "moodle", str(batch_out), "-o", str(out)]) == 2
+    assert "--roster" in capsys.readouterr().err and not out.exists()
     assert main(["export", "moodle", str(batch_out), "-o", str(out), "--assignment-title", "HW",
-                 "--no-feedback"]) == 0
-    assert rows(out.read_text()) == [["Email address", "HW"], ["ada", "3.5"], ["bob", "0"],
+                 "--no-feedback", "--identifier", "username"]) == 0
+    assert "batch's student ids as 'Username'" in capsys.readouterr().err
+    assert rows(out.read_text()) == [["Username", "HW"], ["ada", "3.5"], ["bob", "0"],
                                      ["turingalan_1003_55_backprop", "4"]]
 
 
-def test_ungradable_result_exports_zero_with_reason(tmp_path, roster):
+def test_ungradable_result_is_not_a_zero_unless_asked(tmp_path, roster, capsys):
     out = tmp_path / "out"
     result("ada", [2.0], status="ungradable").write_json_atomic(out / "ada.json")
-    text, _ = canvas.gradebook_csv(load_results(out), canvas.read_roster(roster), "B", 1)
-    assert rows(text)[2][-1] == "0"
+    result("alan", [2.0, 1.0]).write_json_atomic(out / "alan.json")
+    text, report = canvas.gradebook_csv(load_results(out), canvas.read_roster(roster), "B", 1)
+    assert [r[-1] for r in rows(text)[2:]] == ["", "", "3"]          # ada, grace (no result), alan
+    assert report.ungraded == ["Lovelace, Ada (SyntaxError)"] and report.missing == ["Hopper, Grace"]
+    text, _ = canvas.gradebook_csv(load_results(out), canvas.read_roster(roster), "B", 1, missing="zero")
+    assert [r[-1] for r in rows(text)[2:]] == ["0", "0", "3"]
     assert "could not grade" in canvas.comment(load_results(out)["ada"])
+    csv_out = tmp_path / "m.csv"
+    assert main(["export", "moodle", str(out), "-o", str(csv_out), "--identifier", "username"]) == 0
+    assert rows(csv_out.read_text())[1][:2] == ["ada", ""]
+    assert "1 submission(s) could not be graded, left empty" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------- Canvas REST push
@@ -171,12 +182,11 @@ class FakeCanvas(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
-def test_canvas_push_sends_one_bulk_update(batch_out, roster, monkeypatch, capsys):
+def push_to_fake_canvas(batch_out, roster, monkeypatch) -> None:
+    """`nngrade export canvas ... --canvas-url` against FakeCanvas; its requests land in FakeCanvas.requests."""
     FakeCanvas.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCanvas)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         monkeypatch.setenv("CANVAS_API_TOKEN", "sekrit")
         url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -185,6 +195,11 @@ def test_canvas_push_sends_one_bulk_update(batch_out, roster, monkeypatch, capsy
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
+def test_canvas_push_sends_one_bulk_update(batch_out, roster, monkeypatch, capsys):
+    push_to_fake_canvas(batch_out, roster, monkeypatch)
     assert "posted 2 grades" in capsys.readouterr().out
     posts = [r for r in FakeCanvas.requests if r[0] == "POST"]
     assert len(posts) == 1
@@ -202,3 +217,13 @@ def test_canvas_push_needs_token(batch_out, roster, monkeypatch, capsys):
     assert main(["export", "canvas", str(batch_out), "--roster", str(roster), "--canvas-url",
                  "http://127.0.0.1:9", "--course", "7", "--assignment", "99"]) == 2
     assert "CANVAS_API_TOKEN" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
+def test_canvas_push_leaves_ungradable_submissions_alone(batch_out, roster, monkeypatch, capsys):
+    result("ada", [2.0], status="ungradable").write_json_atomic(batch_out / "ada.json")
+    push_to_fake_canvas(batch_out, roster, monkeypatch)
+    captured = capsys.readouterr()
+    assert "posted 1 grades" in captured.out and "Lovelace, Ada (SyntaxError)" in captured.err
+    [(_, _, form, _)] = [r for r in FakeCanvas.requests if r[0] == "POST"]
+    assert not any("1001" in key for key in form) and form["grade_data[1003][posted_grade]"] == ["4"]

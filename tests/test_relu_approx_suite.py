@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import time
 
+import importlib.util
+import zlib
+
 import numpy as np
 import pytest
 
@@ -42,18 +45,55 @@ def test_solution_full_marks_on_seeds_0_to_9_without_training():
         assert [(o.name, o.output) for o in outcomes if o.score < o.max_score] == [], seed
 
 
-def test_solution_meets_the_training_threshold_on_seeds_0_to_9():
-    from autograder.suites.relu_approx.nets import fit_credit, fit_data, fit_target, shallow_values
-    solution = load_solution()
-    for seed in range(10):
+def fits_on_seeds(fit, seeds=range(10)):
+    """(seed, kind, credit fraction, why) of `fit` on the hidden suite's fit targets, as it draws them."""
+    from autograder.suites.relu_approx.nets import fit_data, fit_target
+    from student_lib.fits import fit_credit
+    out = []
+    for seed in seeds:
         for kind in ("piecewise_linear", "piecewise_smooth", "step"):
-            rng = np.random.default_rng([seed, 99])
+            rng = np.random.default_rng([seed, zlib.crc32(f"test_fit_relu_net_hidden_target[{kind}]".encode())])
             f = fit_target(rng, kind)
             x, y = fit_data(rng, f)
-            grid = np.linspace(-2, 2, 2001)
-            net = solution.fit_relu_net(x, y, 20, seed=seed)
-            relative = np.mean((shallow_values(net, grid) - f(grid)) ** 2) / np.var(f(grid))
-            assert fit_credit(relative) == 1.0 and relative < 0.3, (seed, kind, relative)
+            net = fit(x, y, 20, seed=int(rng.integers(0, 1000)))
+            out.append((seed, kind, *fit_credit(net, f, -2.0, 2.0, 20)))
+    return out
+
+
+def test_solution_meets_the_training_threshold_on_seeds_0_to_9():
+    results = fits_on_seeds(load_solution().fit_relu_net)
+    assert [r for r in results if r[2] < 1.0] == []
+
+
+def test_zero_biases_trap_loses_credit_for_dead_or_stacked_kinks(tmp_path):
+    from autograder.examples import apply_bug, bugs
+    bug = next(b for b in bugs("relu_approx") if b.name == "fit_zero_biases")
+    path = tmp_path / "relu_approx.py"
+    path.write_text(apply_bug(RELU.solution.read_text(), bug))
+    spec = importlib.util.spec_from_file_location("relu_approx_zero_biases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = fits_on_seeds(module.fit_relu_net)
+    assert all(r[2] < 1.0 and "distinct kink" in r[3] for r in results), [r for r in results if r[2] == 1.0]
+    assert sum(r[2] for r in results) / len(results) <= 0.75
+
+
+def test_kinks_are_counted_inside_the_data_and_only_when_they_bend():
+    from student_lib.fits import distinct_kinks, fit_credit
+    from student_lib.targets import PiecewiseLinear
+    w = np.ones(6)
+    spread = (w, -np.array([-1.5, -0.9, -0.3, 0.3, 0.9, 1.5]), np.full(6, 0.5), 0.0)
+    stacked = (w, np.zeros(6), np.full(6, 0.5), 0.0)
+    outside = (w, -np.array([-1.5, 3.0, 4.0, 5.0, 6.0, 7.0]), np.full(6, 0.5), 0.0)
+    flat = (w, spread[1], np.array([0.5, 0.5, 1e-9, 1e-9, 1e-9, 1e-9]), 0.0)
+    assert [distinct_kinks(n, -2, 2, 1.0) for n in (spread, stacked, outside, flat)] == [6, 1, 1, 2]
+    xs = np.linspace(-2, 2, 9)
+    f = PiecewiseLinear(xs, np.cos(3 * xs))
+    exact = load_solution().interpolate_pwl(xs, f(xs))     # 8 units, a kink at every inner knot
+    assert fit_credit(exact, f, -2.0, 2.0, 8) == (1.0, "")
+    w, b, c, d = exact
+    fraction, why = fit_credit((w, np.zeros(8), c, d), f, -2.0, 2.0, 8)   # every kink moved to 0
+    assert fraction <= 0.5 and "only 1 distinct kink" in why
 
 
 def test_rubric_covers_every_function():

@@ -213,6 +213,9 @@ def _canvas(folder: Path, staging: Path, max_entries: int, origin_prefix: str = 
         gathered.mkdir(parents=True, exist_ok=True)
         for path, original, _ in sorted(files, key=lambda f: f[2]):
             shutil.copyfile(path, gathered / safe_id(original))   # the newest attachment wins
+        ignored = sorted({o for _, o, _ in files if Path(o).suffix.lower() not in SUFFIXES})
+        if ignored:
+            problems.append(f"{student}: ignored {', '.join(ignored)} (not a .py, .ipynb or .zip file)")
         entries.append(Entry(student, gathered, origin, late=student in late))
     return Discovery("canvas", entries, problems)
 

@@ -98,6 +98,7 @@ def grade_job(job: dict) -> dict:
                                    f"{str(exc)[:300]}); your TA has been told")
     data = result.to_dict()
     if data["status"] == "graded":
-        # The loader ran in the parent on the original file; its notes are what `nngrade grade` says.
-        data["message"] = "; ".join(job["notes"])
+        # The loader ran in the parent on the original file; its notes are what `nngrade grade` says,
+        # followed by what the grader learnt in the sandbox (a notebook's cells that raised).
+        data["message"] = "\n".join(filter(None, ["; ".join(job["notes"]), data["message"]]))
     return data

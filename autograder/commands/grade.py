@@ -1,7 +1,6 @@
 """`nngrade grade ID SUBMISSION`: grade one submission, print a table, write JSON/HTML."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -18,7 +17,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("assignment", help="activations, backprop or relu_approx")
     parser.add_argument("submission", help="a .py file, a folder, a .zip or an .ipynb")
     parser.add_argument("--json", metavar="PATH", help="write the result JSON here ('-' for stdout)")
-    parser.add_argument("--html", metavar="PATH", help="write the student's HTML report here")
+    parser.add_argument("--html", metavar="PATH", help="write the student's HTML report here ('-' for stdout)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random test cases (default 0)")
     parser.add_argument("--student", default="", help="the student's id, recorded in the result")
     parser.add_argument("--budget", type=float, default=120.0,
@@ -30,22 +29,25 @@ def run(args) -> int:
         get(args.assignment)
     except UnknownAssignment as exc:
         raise UsageError(str(exc)) from None
+    if args.json == "-" and args.html == "-":
+        raise UsageError("--json - and --html - would both write to standard output; give one a file")
     submission = Path(args.submission)
     if not submission.exists() and not submission.is_symlink():
         raise UsageError(f"no such file or folder: {submission}")
     result = grade_submission(args.assignment, submission, seed=args.seed,
                               student=args.student or submission.stem, budget_seconds=args.budget)
     data = result.to_dict()
-    # With --json -, stdout carries only the JSON; the table goes to stderr.
-    console = Console(stderr=args.json == "-")
+    # With --json - (or --html -), stdout carries only that; the table goes to stderr.
+    console = Console(stderr="-" in (args.json, args.html))
     print_result(data, console)
     if data.get("status") == "graded" and not data.get("isolation", {}).get("confined", False):
         console.print(UNCONFINED_WARNING, style="bold red", highlight=False)
-    if args.json == "-":
-        sys.stdout.write(result.to_json())
-    elif args.json:
-        result.write_json_atomic(args.json)
-    if args.html:
-        from autograder.reports.html import render_result
-        write_atomic(Path(args.html), render_result(data))
+    try:
+        if args.json:
+            write_atomic(args.json, result.to_json())
+        if args.html:
+            from autograder.reports.html import render_result
+            write_atomic(args.html, render_result(data))
+    except OSError as exc:
+        raise UsageError(f"could not write {exc.filename or 'the output'}: {exc.strerror or exc}") from None
     return 0

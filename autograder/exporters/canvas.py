@@ -7,8 +7,9 @@ The CSV is Canvas's own gradebook layout: the columns `Student, ID, SIS User
 ID, SIS Login ID, Section`, then one column `<Assignment title> (<assignment
 id>)`, a "Points Possible" row, and one row per student of the roster (the
 gradebook export of the course: Grades → Export → "Export Entire Gradebook").
-Import it in Grades → Import. Students with no result keep an empty cell
-(Canvas then leaves their grade alone) unless `--missing zero`.
+Import it in Grades → Import. Students with no result, or whose submission
+could not be graded (two files, nothing importable), keep an empty cell (Canvas
+then leaves their grade alone) unless `--missing zero`; they are listed.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import csv
 import io
 from pathlib import Path
 
-from autograder.exporters.results import Export, comment, fmt_score, load_results
+from autograder.exporters.results import Export, comment, fmt_score, grade_cell, load_results
 from autograder.exporters.roster import Roster, read_csv
 from autograder.result import GradeResult, write_atomic
 
@@ -49,11 +50,8 @@ def gradebook_csv(results: dict[str, GradeResult], roster: Roster, title: str,
     writer.writerow([POINTS_ROW, "", "", "", ""] + [fmt_score(max_score)])
     report = Export(rows=len(roster.rows), unmatched=unmatched)
     for i, row in enumerate(roster.rows):
-        if i in matched:
-            grade = fmt_score(results[matched[i]].score)
-        else:
-            grade = "0" if missing == "zero" else ""
-            report.missing.append(row["Student"])
+        result = results[matched[i]] if i in matched else None
+        grade = grade_cell(result, report, row["Student"], missing)
         writer.writerow([row.get(c, "") for c in FIXED_COLUMNS] + [grade])
     return buffer.getvalue(), report
 
@@ -63,30 +61,33 @@ def export_csv(out_dir: str | Path, output: str | Path, roster_path: str | Path,
     """Read the batch results in `out_dir`, write the Canvas CSV to `output`."""
     text, report = gradebook_csv(load_results(out_dir), read_roster(roster_path), title,
                                  assignment_id, missing)
-    write_atomic(Path(output), text)
+    write_atomic(output, text)
     return report
 
 
 def push(out_dir: str | Path, roster_path: str | Path, *, url: str, token: str, course: int,
-         assignment: int, comments: bool = True) -> Export:
+         assignment: int, comments: bool = True, missing: str = "empty") -> Export:
     """Post the grades to Canvas in one bulk update (`canvasapi`); the roster maps ids.
 
-    Returns the same summary as the CSV export; students without a result are
-    left untouched in Canvas.
+    Returns the same summary as the CSV export; students without a result, and
+    ungradable results, are left untouched in Canvas unless `missing` is "zero".
     """
     from canvasapi import Canvas
     results = load_results(out_dir)
     roster = read_roster(roster_path)
     matched, unmatched = roster.match(list(results))
-    report = Export(rows=len(matched), unmatched=unmatched,
-                    missing=[r["Student"] for i, r in enumerate(roster.rows) if i not in matched])
+    report = Export(rows=0, unmatched=unmatched)
     grade_data = {}
-    for i, student in matched.items():
-        result = results[student]
-        entry = {"posted_grade": fmt_score(result.score)}
-        if comments:
+    for i, row in enumerate(roster.rows):
+        result = results[matched[i]] if i in matched else None
+        grade = grade_cell(result, report, row["Student"], missing)
+        if not grade:
+            continue
+        entry = {"posted_grade": grade}
+        if comments and result is not None:
             entry["text_comment"] = comment(result)
-        grade_data[roster.rows[i]["ID"].strip()] = entry
+        grade_data[row["ID"].strip()] = entry
+    report.rows = len(grade_data)
     canvas_assignment = Canvas(url, token).get_course(course).get_assignment(assignment)
     canvas_assignment.submissions_bulk_update(grade_data=grade_data)
     return report

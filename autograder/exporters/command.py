@@ -20,6 +20,10 @@ from autograder.assignments import TITLES, UnknownAssignment, get
 from autograder.cli import UsageError
 
 
+MISSING_HELP = ("grade of students without a result or whose submission could not be graded "
+                "(default: empty, so the LMS leaves their grade alone; they are listed)")
+
+
 def add_arguments(parser) -> None:
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
 
@@ -31,23 +35,24 @@ def add_arguments(parser) -> None:
 
     p = targets.add_parser("canvas", help="Canvas gradebook import CSV, or a push through the API")
     p.add_argument("results", help="a `nngrade batch` output folder")
-    p.add_argument("-o", "--output", help="the CSV to write")
+    p.add_argument("-o", "--output", help="the CSV to write ('-' for stdout)")
     p.add_argument("--roster", required=True, help="the course's gradebook export from Canvas (CSV)")
     p.add_argument("--assignment-title", help="the Canvas assignment's name (default: nngrade's title)")
     p.add_argument("--assignment-id", help="the Canvas assignment's id (the number in its URL)")
-    p.add_argument("--missing", choices=("empty", "zero"), default="empty",
-                   help="grade of roster students without a result (default: empty, left unchanged)")
+    p.add_argument("--missing", choices=("empty", "zero"), default="empty", help=MISSING_HELP)
     p.add_argument("--canvas-url", help="push grades to this Canvas (token from $CANVAS_API_TOKEN)")
     p.add_argument("--course", type=int, help="Canvas course id, for the push")
     p.add_argument("--assignment", type=int, help="Canvas assignment id, for the push")
 
     p = targets.add_parser("moodle", help="Moodle grade import CSV")
     p.add_argument("results", help="a `nngrade batch` output folder")
-    p.add_argument("-o", "--output", required=True, help="the CSV to write")
+    p.add_argument("-o", "--output", required=True, help="the CSV to write ('-' for stdout)")
     p.add_argument("--assignment-title", help="the grade column's name (default: nngrade's title)")
-    p.add_argument("--identifier", choices=("email", "username", "idnumber"), default="email",
-                   help="the user field the first column holds (default email)")
+    p.add_argument("--identifier", choices=("email", "username", "idnumber"),
+                   help="the user field the first column holds (default with --roster: email; "
+                        "without --roster, required: which Moodle field the batch's student ids are)")
     p.add_argument("--roster", help="a Moodle participants export, to map student ids to users")
+    p.add_argument("--missing", choices=("empty", "zero"), default="empty", help=MISSING_HELP)
     p.add_argument("--no-feedback", action="store_true", help="leave out the Feedback column")
 
     p = targets.add_parser("nbgrader", help="an nbgrader course: source notebook graded by nngrade")
@@ -59,6 +64,9 @@ def add_arguments(parser) -> None:
     p.add_argument("results", help="a `nngrade batch` output folder")
     p.add_argument("--db", required=True, help="the course's gradebook.db")
     p.add_argument("--assignment", required=True, help="the nngrade (and nbgrader) assignment id")
+    p.add_argument("--missing", choices=("empty", "zero"), default="empty",
+                   help="ungradable submissions: left as they are in the gradebook (default; listed), "
+                        "or 0 on every cell")
 
     p = targets.add_parser("otter", help="an otter-grader assign notebook graded by nngrade")
     p.add_argument("assignment", help=", ".join(TITLES))
@@ -102,13 +110,14 @@ def _canvas(args) -> int:
         report = canvas.export_csv(args.results, args.output, args.roster, title,
                                    args.assignment_id, args.missing)
         _warn(report.warnings())
-        print(f"wrote {args.output}: {report.rows} students; import it in Canvas under Grades → Import")
+        _say(args.output, f"wrote {args.output}: {report.rows} students; import it in Canvas under "
+                          f"Grades → Import")
     if args.canvas_url:
         token = os.environ.get("CANVAS_API_TOKEN")
         if not token or args.course is None or args.assignment is None:
             raise UsageError("pushing needs --course, --assignment and the token in $CANVAS_API_TOKEN")
         report = canvas.push(args.results, args.roster, url=args.canvas_url, token=token,
-                             course=args.course, assignment=args.assignment)
+                             course=args.course, assignment=args.assignment, missing=args.missing)
         _warn(report.warnings())
         print(f"posted {report.rows} grades to course {args.course}, assignment {args.assignment}")
     return 0
@@ -121,12 +130,21 @@ def _moodle(args) -> int:
         assignment_id = next(iter(load_results(args.results).values())).assignment
     except ResultsError as exc:
         raise UsageError(str(exc)) from None
+    if args.roster is None and args.identifier is None:
+        raise UsageError("without --roster, nngrade knows only the batch's student ids (the file or "
+                         "folder names), not Moodle users: give --roster participants.csv (exported "
+                         "from Moodle) to match them, or say which Moodle field these ids are with "
+                         "--identifier email|username|idnumber")
+    identifier = args.identifier or "email"
     title = args.assignment_title or get(assignment_id).title
-    report = moodle.export_csv(args.results, args.output, title, args.identifier, args.roster,
-                               feedback=not args.no_feedback)
+    report = moodle.export_csv(args.results, args.output, title, identifier, args.roster,
+                               feedback=not args.no_feedback, missing=args.missing)
     _warn(report.warnings())
-    print(f"wrote {args.output}: {report.rows} rows; import it in Moodle under Grades → Import → "
-          f"CSV file, mapping '{moodle.IDENTIFIERS[args.identifier]}' to the user field")
+    if args.roster is None:
+        _warn([f"the first column holds the batch's student ids as '{moodle.IDENTIFIERS[identifier]}' "
+               f"(--identifier {identifier}); Moodle rejects rows whose id matches no user"])
+    _say(args.output, f"wrote {args.output}: {report.rows} rows; import it in Moodle under Grades → "
+                      f"Import → CSV file, mapping '{moodle.IDENTIFIERS[identifier]}' to the user field")
     return 0
 
 
@@ -141,7 +159,7 @@ def _nbgrader_gradebook(args) -> int:
     from autograder.exporters.nbgrader import import_results
     from autograder.exporters.results import ResultsError
     try:
-        report = import_results(args.results, args.db, args.assignment)
+        report = import_results(args.results, args.db, args.assignment, args.missing)
     except ResultsError as exc:
         raise UsageError(str(exc)) from None
     _warn(report.warnings())
@@ -154,6 +172,11 @@ def _otter(args) -> int:
     path = write_assignment(args.assignment, Path(args.output), seed=args.seed)
     print(f"wrote {path}; next: otter assign {path} dist")
     return 0
+
+
+def _say(output: str, message: str) -> None:
+    """What was written: on stdout, unless stdout is the output itself (`-o -`)."""
+    print(message, file=sys.stderr if output == "-" else sys.stdout)
 
 
 def _warn(messages: list[str]) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder import __version__
 from autograder.assignments import ROOT, get
+from student_lib.output import open_output
 from autograder.exporters.gradescope_runtime import CONFIG_NAME
 
 
@@ -115,8 +116,7 @@ def build_zip(assignment_id: str, out: str | Path, *, seed: int = 0,
         wheel = Path(wheel)
         config = {"assignment": assignment_id, "seed": int(seed), "nngrade_version": __version__,
                   "suite_version": assignment.suite_version()}
-        partial = out.with_name(out.name + ".part")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        with open_output(out, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
             _add(zf, "setup.sh", SETUP_SH, executable=True)
             _add(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
             _add(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
@@ -124,7 +124,6 @@ def build_zip(assignment_id: str, out: str | Path, *, seed: int = 0,
             for path in (assignment.public_tests, assignment.scaffold, assignment.readme):
                 if path.exists():
                     zf.write(path, f"assignments/{assignment_id}/{path.name}")
-        partial.replace(out)
     return out
 
 

@@ -10,10 +10,12 @@ to the assignment's grade item. nngrade writes three columns:
 
     Email address,<Assignment title>,Feedback
 
-The identifier is the student id of the batch, or, with `--roster` (a
-participants or grader-report export with columns such as "Email address",
-"Username", "ID number"), the matched user's identifier. Every roster user
-gets a row; users without a result get an empty grade (Moodle skips it).
+The identifier is, with `--roster` (a participants or grader-report export
+with columns such as "Email address", "Username", "ID number"), the matched
+user's identifier; every roster user gets a row. Without a roster it is the
+batch's student id, written only when the TA says which Moodle field those ids
+are (`--identifier`). Users without a result, and ungradable submissions, get
+an empty grade (Moodle skips it) unless `--missing zero`; they are listed.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import csv
 import io
 from pathlib import Path
 
-from autograder.exporters.results import Export, comment, fmt_score, load_results
+from autograder.exporters.results import Export, comment, grade_cell, load_results
 from autograder.exporters.roster import Roster, read_csv
 from autograder.result import GradeResult, write_atomic
 
@@ -38,37 +40,43 @@ def read_roster(path: str | Path) -> Roster:
 
 
 def grades_csv(results: dict[str, GradeResult], title: str, identifier: str = "email",
-               roster: Roster | None = None, feedback: bool = True) -> tuple[str, Export]:
-    """The CSV text and a summary of who is missing or unmatched."""
+               roster: Roster | None = None, feedback: bool = True,
+               missing: str = "empty") -> tuple[str, Export]:
+    """The CSV text and a summary of who is missing, unmatched or ungradable.
+
+    Without a roster the batch's student ids are written as the identifier, so the
+    caller must know they are Moodle e-mails, usernames or ID numbers (`--identifier`).
+    """
     column = IDENTIFIERS[identifier]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([column, title] + (["Feedback"] if feedback else []))
+    report = Export(rows=0)
 
-    def line(ident: str, result: GradeResult | None) -> list[str]:
-        grade = fmt_score(result.score) if result is not None else ""
+    def line(ident: str, result: GradeResult | None, who: str) -> list[str]:
+        grade = grade_cell(result, report, who, missing)
         return [ident, grade] + ([comment(result) if result is not None else ""] if feedback else [])
 
     if roster is None:
         for student, result in results.items():
-            writer.writerow(line(student, result))
-        return buffer.getvalue(), Export(rows=len(results))
+            writer.writerow(line(student, result, student))
+        report.rows = len(results)
+        return buffer.getvalue(), report
     if column not in roster.fieldnames:
         raise ValueError(f"the roster has no column {column!r} for --identifier {identifier}")
-    matched, unmatched = roster.match(list(results))
-    report = Export(rows=len(roster.rows), unmatched=unmatched)
+    matched, report.unmatched = roster.match(list(results))
+    report.rows = len(roster.rows)
     for i, row in enumerate(roster.rows):
         ident = (row.get(column) or "").strip()
-        if i not in matched:
-            report.missing.append(ident or str(row))
-        writer.writerow(line(ident, results[matched[i]] if i in matched else None))
+        writer.writerow(line(ident, results[matched[i]] if i in matched else None, ident or str(row)))
     return buffer.getvalue(), report
 
 
 def export_csv(out_dir: str | Path, output: str | Path, title: str, identifier: str = "email",
-               roster_path: str | Path | None = None, feedback: bool = True) -> Export:
+               roster_path: str | Path | None = None, feedback: bool = True,
+               missing: str = "empty") -> Export:
     results = load_results(out_dir)
     roster = read_roster(roster_path) if roster_path else None
-    text, report = grades_csv(results, title, identifier, roster, feedback)
-    write_atomic(Path(output), text)
+    text, report = grades_csv(results, title, identifier, roster, feedback, missing)
+    write_atomic(output, text)
     return report

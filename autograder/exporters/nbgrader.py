@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.assignments import get
-from autograder.exporters.results import Export, load_results
+from autograder.exporters.results import Export, load_results, reason
 
 CONFIG = """\
 # nbgrader configuration written by `nngrade export nbgrader`.
@@ -101,12 +101,15 @@ def write_course(assignment_id: str, course_dir: Path, seed: int = 0, course_id:
     return notebook
 
 
-def import_results(out_dir: str | Path, db: str | Path, assignment_id: str) -> Export:
+def import_results(out_dir: str | Path, db: str | Path, assignment_id: str,
+                   missing: str = "empty") -> Export:
     """Write each student's nngrade score per function into the nbgrader gradebook.
 
     The assignment must exist in the gradebook (run `nbgrader generate_assignment`
     on the exported notebook first). Students are created if new; each test
     cell's grade gets the function's nngrade score as its autograded score.
+    An ungradable result is not written (the gradebook keeps what it had) unless
+    `missing` is "zero"; either way it is listed in the report.
     """
     from nbgrader.api import Gradebook, MissingEntry
     results = load_results(out_dir, assignment_id)
@@ -121,10 +124,15 @@ def import_results(out_dir: str | Path, db: str | Path, assignment_id: str) -> E
         functions = [c.name.removeprefix("nngrade_") for c in cells if c.name.startswith("nngrade_")]
         if not functions:
             raise ValueError(f"the {assignment_id!r} notebook in {db} has no nngrade test cells")
+        report.zero = missing == "zero"
         for student, result in results.items():
+            if result.status != "graded":
+                report.ungraded.append(f"{student} ({reason(result)})")
+                if missing != "zero":
+                    continue
             gb.update_or_create_student(student)
             gb.update_or_create_submission(assignment_id, student)
-            scores = result.by_function()   # empty for an ungradable submission: 0 everywhere
+            scores = result.by_function()   # empty for an ungradable submission: 0 everywhere (zero asked)
             for function in functions:
                 grade = gb.find_grade(grade_id(function), assignment_id, assignment_id, student)
                 grade.auto_score = scores.get(function, (0.0, 0.0))[0]

@@ -56,9 +56,16 @@ class Export:
     rows: int
     missing: list[str] = field(default_factory=list)      # roster students with no result
     unmatched: list[str] = field(default_factory=list)    # results with no roster student
+    ungraded: list[str] = field(default_factory=list)     # results that are not grades (ungradable)
+    zero: bool = False                                    # --missing zero: those got 0, not nothing
 
     def warnings(self) -> list[str]:
         out = []
+        if self.ungraded:
+            what = "written as 0 (--missing zero)" if self.zero else \
+                "left empty (--missing zero writes 0); look at them and grade by hand"
+            out.append(f"{len(self.ungraded)} submission(s) could not be graded, {what}: "
+                       + "; ".join(self.ungraded))
         if self.missing:
             out.append(f"{len(self.missing)} student(s) of the roster have no result: "
                        + ", ".join(self.missing))
@@ -66,6 +73,27 @@ class Export:
             out.append(f"{len(self.unmatched)} result(s) match no roster student (not exported): "
                        + ", ".join(self.unmatched))
         return out
+
+
+def grade_cell(result: GradeResult | None, report: Export, who: str, missing: str = "empty") -> str:
+    """The grade to write for one student: the score, or "" / "0" for no result or an ungradable one.
+
+    An ungradable result (no importable file, two files, a damaged zip) is not a grade of 0:
+    it is written only when the TA asks for zeros, and always listed in `report`.
+    """
+    if result is not None and result.status == "graded":
+        return fmt_score(result.score)
+    if result is None:
+        report.missing.append(who)
+    else:
+        report.ungraded.append(f"{who} ({reason(result)})")
+    report.zero = missing == "zero"
+    return "0" if missing == "zero" else ""
+
+
+def reason(result: GradeResult) -> str:
+    """Why a result is not a grade, in one short line."""
+    return ((result.message or result.status).splitlines() or [result.status])[0][:120]
 
 
 def comment(result: GradeResult) -> str:

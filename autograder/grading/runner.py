@@ -24,6 +24,8 @@ from autograder.grading.plugin import SandboxPlugin
 from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
+from student_lib.calls import StudentError
+from student_lib.notebook import CELL_ERRORS, cells_of_module, describe_cell_errors, translate_lines
 from student_lib.testing import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
@@ -52,21 +54,28 @@ def max_score(assignment_id: str) -> float:
 
 def collect_rubric(assignment_id: str) -> list:
     """The `Grade` entries of every test of the assignment, in order."""
+    return [grade for grade, _ in collect_tests(assignment_id)]
+
+
+def collect_tests(assignment_id: str) -> list:
+    """(Grade, public?) for every test of the assignment, in order; public tests are in the handout."""
     from student_lib.testing import read_grade
+
+    public = get(assignment_id).public_tests.resolve()
 
     class Collect:
         def __init__(self):
             self.items = []
 
         def pytest_collection_modifyitems(self, items):
-            self.items = [read_grade(i) for i in items]
+            self.items = [(read_grade(i), Path(i.path).resolve() == public) for i in items]
 
     assignment = get(assignment_id)
     if not assignment.test_files():
         return []
     collector = Collect()
     code = run_pytest(_pytest_args(get(assignment_id), 0) + ["--collect-only"], [collector])
-    if code not in (0, 5) or any(g is None for g in collector.items):
+    if code not in (0, 5) or any(g is None for g, _ in collector.items):
         raise GradingError(f"the {assignment_id} suite does not collect cleanly (exit {int(code)})")
     return collector.items
 
@@ -74,6 +83,15 @@ def collect_rubric(assignment_id: str) -> list:
 def _pytest_args(assignment, seed: int) -> list[str]:
     return [*(str(p) for p in assignment.test_files()), "-c", str(SUITES_DIR / "pytest.ini"),
             "--rootdir", str(SUITES_DIR), "--nngrade-seed", str(seed)]
+
+
+def _cell_failures(backend) -> list[str]:
+    """What the notebook's cells raised, asked of the worker: feedback only, never points."""
+    try:
+        backend.start_test(5.0)
+        return describe_cell_errors(backend.call(CELL_ERRORS, (), {}), "the notebook")
+    except StudentError:
+        return []
 
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
@@ -94,14 +112,17 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
             return _ungradable(assignment, student, seed, start, str(exc))
         zygote.start()
         backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds)
+        cells = cells_of_module(prepared.path.read_text(encoding="utf-8"))   # a notebook's cell map
         error = backend.probe()
         if error is not None:
+            error = translate_lines(error, cells) if cells else error
             result = _ungradable(assignment, student, seed, start, error, prepared.sha256,
                                  backend.isolation)
             result.output = backend.output.text()
             return result
         if not assignment.test_files():
             raise GradingError(f"the {assignment_id} assignment has no tests")
+        notes = ["; ".join(prepared.notes)] + (_cell_failures(backend) if cells else [])
         plugin = SandboxPlugin(backend)
         code = run_pytest(_pytest_args(assignment, seed), [plugin])
         if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
@@ -109,10 +130,12 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
             raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
                                + "; ".join(plugin.collection_errors + plugin.ungraded)[:4000])
         tests = plugin.outcomes
+        for t in tests if cells else ():
+            t.output = translate_lines(t.output, cells)   # "line 57" of the module -> "cell 4, line 2"
         backend.close()
         return GradeResult(assignment.id, student, "graded", seed, time.monotonic() - start, tests,
                            round(sum(t.max_score for t in tests), 6), output=backend.output.text(),
-                           message="; ".join(prepared.notes), isolation=backend.isolation,
+                           message="\n".join(filter(None, notes)), isolation=backend.isolation,
                            submission_sha256=prepared.sha256,
                            suite_version=assignment.suite_version(), nngrade_version=__version__)
     finally:

@@ -28,7 +28,7 @@ from student_lib.submit import HANDOUT_MANIFEST, expected_signatures
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REQUIREMENTS = ["numpy>=1.24", "pytest>=7.4", "rich>=13"]
 PLOT_REQUIREMENTS = ["matplotlib>=3.7"]
-GITIGNORE = "__pycache__/\n.venv/\n*.egg-info/\nsubmission.zip\n.pytest_cache/\n"
+GITIGNORE = "__pycache__/\n.venv/\n*.egg-info/\nsubmission.zip\nsubmission.previous.zip\n.pytest_cache/\n"
 
 
 class ReleaseError(RuntimeError):

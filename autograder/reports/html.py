@@ -149,7 +149,7 @@ def render_result(result: dict) -> str:
         body.append(f'<div class="notice"><strong>Your submission could not be graded.</strong>'
                     f'<pre>{e(result.get("message", ""))}</pre></div>')
     elif result.get("message"):
-        body.append(f'<div class="notice info">{e(result["message"])}</div>')
+        body.append(f'<div class="notice info">{"<br>".join(map(e, result["message"].splitlines()))}</div>')
     groups = by_function(result)
     if groups:
         lost = [g for g in groups if g.state == "lost points"]

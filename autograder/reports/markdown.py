@@ -42,7 +42,8 @@ def render_result(result: dict) -> str:
         lines += ["**Your submission could not be graded.**", "", fenced(result.get("message", "")), ""]
         return "\n".join(lines)
     if result.get("message"):
-        lines += [f"_{inline(result['message'])}_", ""]
+        for line in result["message"].splitlines():   # one note a line (a notebook's failed cells)
+            lines += [f"_{inline(line)}_", ""]
     groups = by_function(result)
     if groups:
         lines += ["| function | points | state |", "|---|---:|---|"]

@@ -10,10 +10,10 @@ import numpy as np
 
 from student_lib import targets
 from student_lib.checks import fail
+from student_lib.fits import fit_credit
 from student_lib.plot import deep_values, hidden_units, read_deep, read_shallow, shallow_values
 
 FULL_CREDIT_SLACK = 1.05   # "at least as good as uniform knots", with room for grid effects
-FIT_FULL, FIT_ZERO = 0.5, 1.0  # fit_relu_net: relative held-out MSE for full / no credit
 
 
 def shallow_net(params, *, what: str, max_units: int | None = None):
@@ -116,26 +116,14 @@ def fit_data(rng: np.random.Generator, f, n: int = 200, half_width: float = 2.0,
     return x, f(x) + noise * rng.normal(size=n)
 
 
-def fit_credit(relative_mse: float) -> float:
-    """1 at or below FIT_FULL of the target's variance, 0 at or above FIT_ZERO, linear between."""
-    if not np.isfinite(relative_mse):
-        return 0.0
-    return float(np.clip((FIT_ZERO - relative_mse) / (FIT_ZERO - FIT_FULL), 0.0, 1.0))
-
-
 def grade_fit(params, f, n_units: int, credit, *, what: str, half_width: float = 2.0) -> float:
-    """Held-out MSE against the noiseless target, relative to its variance; gives the credit."""
+    """Give the credit for a `fit_relu_net` result (`student_lib.fits`: error and live kinks); the fraction."""
     __tracebackhide__ = True
     net = shallow_net(params, what=what, max_units=n_units)
-    x = np.linspace(-half_width, half_width, 2001)
-    fx = f(x)
-    relative = float(np.mean((shallow_values(net, x) - fx) ** 2) / np.var(fx))
-    fraction = fit_credit(relative)
+    fraction, why = fit_credit(net, f, -half_width, half_width, n_units)
     if fraction < 1.0:
-        credit(fraction, f"{what}: held-out mean squared error is {relative:.2f} times the "
-                         f"target's variance; full marks at {FIT_FULL} or less "
-                         f"(1.0 is no better than predicting the mean)")
-    return relative
+        credit(fraction, f"{what}: {why}")
+    return fraction
 
 
 __all__ = ["approximation_credit", "approximation_errors", "deep_net", "deep_values", "fit_credit",

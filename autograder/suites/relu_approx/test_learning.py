@@ -42,7 +42,7 @@ def test_softplus_from_sigmoids_float32(student, rng):
 @pytest.mark.parametrize("kind", ["piecewise_linear", "piecewise_smooth", "step"])
 @pytest.mark.grade(points=2, function="fit_relu_net", timeout=20)
 def test_fit_relu_net_hidden_target(student, rng, credit, kind):
-    """fit_relu_net does not learn a hidden piecewise target from 200 noisy samples."""
+    """fit_relu_net does not learn a hidden piecewise target from 200 noisy samples with its units alive and spread out."""
     f = fit_target(rng, kind)
     x, y = fit_data(rng, f)
     n_units, seed = 20, int(rng.integers(0, 1000))
