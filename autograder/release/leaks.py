@@ -211,8 +211,7 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
     """Grade the solution and every bug once; search all student views for secrets."""
     from autograder.examples import bugs, materialize
     from autograder.grading import grade_submission
-    from autograder.reports.feedback import by_function, hint_text
-    from student_lib.hints import hint_for
+    from autograder.reports.feedback import by_function
     from autograder.sandbox import Zygote
 
     audit = Audit(hidden_secrets())
@@ -234,7 +233,7 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
         page = student_views(audit.results[f"buggy_{bug.name}"])["html"]
         missing = [f for f in bug.functions
                    if f not in groups or groups[f].state != "lost points" or f'id="fn-{f}"' not in page
-                   or not hint_for(assignment_id, f, hint_text(groups[f].problems()), repeat=True)]
+                   or not (groups[f].hint or groups[f].cause)]
         if missing:
             audit.unnamed_bugs[bug.name] = missing
     return audit
