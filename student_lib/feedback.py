@@ -11,9 +11,11 @@ rubric order. The first is the *headline*: the one real mistake. The others
 are folded under it ("also fails: shape and dtype, unchanged inputs,
 vectorised — because the values are wrong; fix the values first"). The hint
 is chosen from the headline's property and symptom (`student_lib.hints`).
-When a function the failing one may call (`[calls]` in hints.toml) fails
-first in the same way, the failure is put down to it ("probably because
-`sigmoid` is wrong: fix it first").
+When a function the failing one may call (`[calls]` in hints.toml) also
+fails the headline's property, the failure is put down to it
+("probably because `sigmoid` is wrong: fix it first"), unless its symptom is
+the function's own doing (a list returned, a wrong dtype or shape, an input
+changed: `OWN_SYMPTOMS`).
 
 Tests are result dicts (SPEC §4 `tests[]`, with the optional `property` and
 `symptom`).
@@ -24,6 +26,11 @@ from dataclasses import dataclass, field
 
 from student_lib.hints import Hints, already_said
 from student_lib.properties import LABELS, property_of, rank
+
+
+# Symptoms that are the function's own doing whatever its callees return: never blamed on a callee.
+OWN_SYMPTOMS = ("not_array", "dtype_bool", "dtype_int", "dtype_upcast", "dtype_other", "wrong_shape",
+                "transposed", "mutated")
 
 
 def is_not_started(test: dict) -> bool:
@@ -132,11 +139,11 @@ def by_function(tests: list[dict], hints: Hints | None = None, order: list[str] 
             g.headline, g.others = failing[0], failing[1:]
             g.hint = hints.choose(g.function, prop(g.headline), g.headline.get("symptom", ""))
     for g in groups.values():
-        if g.headline is None:
+        if g.headline is None or g.headline.get("symptom") in OWN_SYMPTOMS:
             continue
         for callee in hints.calls.get(g.function, []):
             other = groups.get(callee)
-            if other is not None and other.headline is not None and rank(other.failing_property) <= rank(g.failing_property):
+            if other is not None and g.failing_property in {prop(t) for t in other.problems()}:
                 g.cause = callee
                 break
     return list(groups.values())
