@@ -27,7 +27,7 @@ from autograder.scaffold import CONFTEST, HEADER, strip_solutions
 from student_lib.submit import HANDOUT_MANIFEST, expected_signatures
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-REQUIREMENTS = ["numpy>=1.24", "pytest>=7.4", "rich>=13"]
+REQUIREMENTS = ["numpy>=1.24", "pytest>=7.4", "rich>=13", "tomli>=2; python_version < '3.11'"]  # tomli: hints.toml
 PLOT_REQUIREMENTS = ["matplotlib>=3.7"]
 GITIGNORE = "__pycache__/\n.venv/\n*.egg-info/\nsubmission.zip\n.pytest_cache/\n"
 
