@@ -62,6 +62,7 @@ class FunctionFeedback:
     others: list[dict] = field(default_factory=list)   # the other failing tests, same order
     hint: str = ""
     cause: str = ""                       # a function it calls that is wrong first
+    root: str = ""                        # where a chain of wrong callees ends (the cause's cause ...)
 
     @property
     def score(self) -> float:
@@ -105,6 +106,9 @@ class FunctionFeedback:
     def cause_line(self) -> str:
         if not self.cause:
             return ""
+        if self.root and self.root != self.cause:
+            return (f"Probably because `{self.root}` is wrong (through `{self.cause}`): fix it first, "
+                    f"then check `{self.function}` again.")
         return f"Probably because `{self.cause}` is wrong: fix it first, then check `{self.function}` again."
 
     @property
@@ -146,4 +150,10 @@ def by_function(tests: list[dict], hints: Hints | None = None, order: list[str] 
             if other is not None and g.failing_property in {prop(t) for t in other.problems()}:
                 g.cause = callee
                 break
+    for g in groups.values():
+        seen, root = {g.function}, g.cause
+        while root and groups[root].cause and groups[root].cause not in seen:
+            seen.add(root)
+            root = groups[root].cause
+        g.root = root
     return list(groups.values())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -76,6 +75,19 @@ def test_a_wrong_callee_is_blamed_but_not_for_the_callers_own_symptoms(tmp_path)
     assert groups["g"].shown_hint == ""                              # one message: fix f first
     assert groups["h"].cause == "" and "numpy array" in groups["h"].hint
     assert groups["k"].cause == "" and groups["f"].cause == ""
+
+
+def test_blame_follows_a_chain_to_its_root(tmp_path):
+    (tmp_path / "hints.toml").write_text('[calls]\ntrain = ["step"]\nstep = ["layer"]\nlayer = ["train"]\n')
+    tests = [t("layer: values"), t("step: values"), t("train: values")]
+    groups = {g.function: g for g in group(tests, Hints.load(tmp_path / "hints.toml"))}
+    # a cycle in [calls] ends the chain instead of looping
+    assert all(g.cause for g in groups.values())
+    (tmp_path / "hints.toml").write_text('[calls]\ntrain = ["step"]\nstep = ["layer"]\n')
+    groups = {g.function: g for g in group(tests, Hints.load(tmp_path / "hints.toml"))}
+    assert groups["train"].cause == "step" and groups["train"].root == "layer"
+    assert "`layer` is wrong (through `step`)" in groups["train"].cause_line
+    assert groups["layer"].cause == "" and groups["layer"].headline is not None
 
 
 def test_every_rubric_test_has_a_known_property():
@@ -184,9 +196,9 @@ def test_check_says_the_same_as_the_graded_feedback(graded, monkeypatch):
     """Where a function's headline is a public test, `check` shows that headline and that hint."""
     student, path, result = graded
     monkeypatch.chdir(get(student["assignment"]).handout_dir)
+    monkeypatch.setenv("COLUMNS", "400")
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        os.environ["COLUMNS"] = "400"
         check.main([str(path)])
     text = " ".join(out.getvalue().split())
     public = {t["name"] for t in result["tests"][:len(check.run_public_tests(check.find_handout(str(path)))[0])]}
@@ -197,7 +209,7 @@ def test_check_says_the_same_as_the_graded_feedback(graded, monkeypatch):
             if g.shown_hint:
                 assert " ".join(g.shown_hint.split())[:60] in text, g.function
             if g.cause:
-                assert f"Probably because `{g.cause}` is wrong" in text
+                assert f"Probably because `{g.root}` is wrong" in text
             compared += 1
     assert compared >= 2
 
