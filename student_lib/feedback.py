@@ -113,7 +113,7 @@ class FunctionFeedback:
 
     @property
     def also_fails(self) -> str:
-        """'also fails: shape and dtype, vectorised — because the values are wrong; fix the values first'."""
+        """'also fails: shape and dtype, vectorised — probably because the values are wrong; fix the values first'."""
         if not self.others:
             return ""
         first = self.failing_property
@@ -122,11 +122,18 @@ class FunctionFeedback:
             label = short_name(t) if prop(t) == first else LABELS.get(prop(t), prop(t))
             if label not in labels:
                 labels.append(label)
-        text = "also fails: " + ", ".join(labels)
-        if any(prop(t) != first for t in self.others):
-            what = "the values are wrong" if first == "values" else f"of {LABELS.get(first, first)}"
-            text += f" — probably because {what}; fix {'the values' if first == 'values' else 'that'} first"
-        return text
+        reason = self.reason
+        return "also fails: " + ", ".join(labels) + (f" — {reason}" if reason else "")
+
+    @property
+    def reason(self) -> str:
+        """Why the other failures follow from the headline, when they check other properties."""
+        first = self.failing_property
+        if not any(prop(t) != first for t in self.others):
+            return ""
+        if first == "values":
+            return "probably because the values are wrong; fix the values first"
+        return f"probably because of {LABELS.get(first, first)}; fix that first"
 
 
 def by_function(tests: list[dict], hints: Hints | None = None, order: list[str] = ()) -> list[FunctionFeedback]:

@@ -219,3 +219,17 @@ def test_hints_travel_with_the_handout(tmp_path):
     files = build_handout("relu_approx", tmp_path / "h")
     assert (tmp_path / "h" / "hints.toml") in files
     assert hints_for("relu_approx").functions == Hints.load(tmp_path / "h" / "hints.toml").functions
+
+
+def test_gradescope_test_entries_point_at_the_headline():
+    from autograder.exporters.gradescope_runtime import to_gradescope
+    from autograder.result import GradeResult, TestResult
+    tests = [TestResult("f: values", "f", 0, 1, "failed", "visible", "wrong values", symptom="wrong_values"),
+             TestResult("f: vectorised", "f", 0, 1, "failed", "visible", "too slow"),
+             TestResult("g: values", "g", 0, 1, "failed", "hidden", "secret"),
+             TestResult("g: vectorised", "g", 0, 1, "failed", "visible", "too slow")]
+    data = to_gradescope(GradeResult("activations", "a", "graded", 0, 0.1, tests, 4))
+    outputs = [t["output"] for t in data["tests"]]
+    assert outputs[0] == "wrong values"
+    assert outputs[1].startswith("Fix 'f: values' first") and outputs[1].endswith("too slow")
+    assert outputs[3] == "too slow"            # a hidden headline is never named

@@ -80,7 +80,7 @@ def render_result(result: dict) -> str:
             if g.shown_hint:
                 lines += [f"> **Hint:** {inline(g.shown_hint)}", ""]
             if g.others:     # consequences: named, not explained (fix the headline first)
-                lines += [f"_{inline(g.also_fails[0].upper() + g.also_fails[1:])}:_ "
+                lines += [f"_Also fails{' (' + inline(g.reason) + ')' if g.reason else ''}:_ "
                           + "; ".join(f"{inline(t['name'])} ({fmt(t['score'])} / {fmt(t['max_score'])})"
                                       for t in g.others), ""]
     elif groups and all(g.state == "passed" for g in groups):
