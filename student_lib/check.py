@@ -119,11 +119,19 @@ def run_public_tests(handout: Handout, seed: int = 0) -> tuple[list[TestOutcome]
 
 
 def hints_for(handout: Handout) -> Hints:
-    """hints.toml next to the public tests, or in a repository's assignments/<id>/ above them."""
-    for folder in [handout.tests.resolve().parent, *handout.tests.resolve().parents]:
-        for path in (folder / HINTS_FILE, folder / "assignments" / handout.assignment / HINTS_FILE):
-            if path.is_file():
+    """hints.toml next to the public tests, or in a repository's assignments/<id>/ above them.
+
+    No hints (rather than no check) if the file was edited into invalid TOML.
+    """
+    here = handout.tests.resolve().parent
+    candidates = [here / HINTS_FILE] + [folder / "assignments" / handout.assignment / HINTS_FILE
+                                        for folder in [here, *here.parents]]
+    for path in candidates:
+        if path.is_file():
+            try:
                 return Hints.load(path)
+            except ValueError:
+                return Hints()
     return Hints()
 
 

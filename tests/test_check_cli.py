@@ -253,3 +253,11 @@ def test_works_without_rich(tmp_path):
     assert result.returncode == 1, result.stderr
     assert "✗ relu_grad 0/1" in result.stdout and "relu_grad(0) must be 0" in result.stdout
     assert "· tanh 0/1" in result.stdout and "[red]" not in result.stdout
+
+
+def test_a_broken_hints_file_costs_the_hints_not_the_check(tmp_path):
+    handout(tmp_path, BUGGY)
+    (tmp_path / "hints.toml").write_text("[hints.relu_grad\nnot toml")
+    result = run_check(tmp_path)
+    assert result.returncode == 1 and "✗" in result.stdout
+    assert "relu_grad(0) must be 0" not in result.stdout and "Traceback" not in result.stderr
