@@ -135,7 +135,8 @@ def hints_for(handout: Handout) -> Hints:
     return Hints()
 
 
-def group_by_function(outcomes: list[TestOutcome], order: list[str], hints: Hints | None = None) -> list[FunctionFeedback]:
+def group_by_function(outcomes: list[TestOutcome], order: list[str],
+                      hints: Hints | None = None) -> list[FunctionFeedback]:
     """One report per function (the shared grouping of student_lib.feedback): the file's order first."""
     return by_function([o.to_dict() for o in outcomes], hints, order)
 

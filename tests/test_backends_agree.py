@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignments import all_assignments, get
-from autograder.examples import apply_bug, bugs, materialize
-from autograder.examples import Bug
+from autograder.examples import Bug, apply_bug, bugs, materialize
 from autograder.grading import grade_submission
 from autograder.sandbox import Zygote
 from student_lib.check import Handout, run_public_tests

@@ -108,7 +108,8 @@ def test_uses_alpha(student, name):
 # ------------------------------------------------------------ the axis argument
 @pytest.mark.parametrize("name", graded(0.25, list(SOFTMAX_FAMILY), "uses the axis argument (example)"))
 def test_softmax_family_axis(student, name):
-    """Wrong along another axis: reduce along `axis` only (max and sum with keepdims=True); the default is the last axis."""
+    """Wrong along another axis: reduce along `axis` only (max and sum with keepdims=True);
+    the default is the last axis."""
     rows = np.array(SOFTMAX_FAMILY[name])
     checks.assert_close(call(student, name, SCORES.T, axis=0), rows.T, what=f"{name} of the transposed "
                         "example with axis=0", show_example=True, inputs=SCORES.T)
