@@ -22,7 +22,7 @@ from pathlib import Path
 
 from student_lib.feedback import FunctionFeedback, by_function
 from student_lib.hints import HINTS_FILE, Hints, tidy
-from student_lib.properties import RecordDiagnosis
+from student_lib.diagnosis import RecordDiagnosis
 from student_lib.testing import OutcomeCollector, TestOutcome, run_pytest
 
 

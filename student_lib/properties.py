@@ -17,15 +17,12 @@ A test names its property with the `grade` marker's `property=` argument, or
 the property is read from the test's shown name (`PROPERTY_WORDS`: the first
 row with a word in the part after "function: " wins; else `values`).
 
-`RecordDiagnosis` is a pytest plugin: it writes each outcome's `property` and
-the `symptom` its check raised (`student_lib.checks.CheckFailed.symptom`) into
-the outcome, so that reports and `check` pick hints from what was observed.
+`student_lib.diagnosis.RecordDiagnosis` writes each outcome's property, and
+the symptom its check observed, into the result.
 """
 from __future__ import annotations
 
 import re
-
-import pytest
 
 PROPERTIES = ("values", "axis", "stable", "shape", "size", "inputs", "vectorised")
 LABELS = {"values": "values", "axis": "the axis argument", "stable": "large inputs",
@@ -56,29 +53,3 @@ def property_of(name: str, explicit: str | None = None) -> str:
 
 def rank(prop: str) -> int:
     return PROPERTIES.index(prop) if prop in PROPERTIES else 0
-
-
-class RecordDiagnosis:
-    """pytest plugin: each graded outcome gets its `property` and its failure's `symptom`."""
-
-    def __init__(self):
-        self._seen: dict[str, tuple[str, str]] = {}
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        yield
-        mark = item.get_closest_marker("grade")
-        if mark is None:
-            return
-        from student_lib.testing import read_grade
-        symptom = getattr(call.excinfo.value, "symptom", "") if call.excinfo is not None else ""
-        before = self._seen.get(item.nodeid, ("", ""))
-        if call.when != "teardown" and not before[1]:
-            self._seen[item.nodeid] = (property_of(read_grade(item).name, mark.kwargs.get("property")),
-                                       symptom)
-
-    def pytest_sessionfinish(self, session):
-        from student_lib.testing import collected_outcomes
-        for outcome in collected_outcomes(session.config):
-            if outcome.nodeid in self._seen:
-                outcome.property, outcome.symptom = self._seen[outcome.nodeid]

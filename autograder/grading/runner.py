@@ -24,7 +24,7 @@ from autograder.grading.plugin import SandboxPlugin
 from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
-from student_lib.properties import RecordDiagnosis
+from student_lib.diagnosis import RecordDiagnosis
 from student_lib.testing import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
