@@ -2,7 +2,11 @@
 
 From inside the handout folder, with no argument, it finds the one `<id>.py`
 that has a `test_<id>.py` beside it. It prints one line per function: passes,
-fails (with a small concrete example and a hint), or not started yet. The exit
+fails, or not started yet. A failing function shows its one headline failure
+(the first failing property, with a small concrete example), the hint for it
+or the wrong function it calls, and what else fails because of it: the same
+grouping as the graded feedback (`student_lib.feedback`, hints from the
+assignment's hints.toml). The exit
 code is 0 when every public test passes, 1 otherwise (GitHub Classroom reads it).
 
 The public tests are only a first check: grading runs them again, plus hidden
@@ -13,11 +17,12 @@ from __future__ import annotations
 import argparse
 import ast
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-
-from student_lib.hints import hint_for, tidy
+from student_lib.diagnosis import RecordDiagnosis
+from student_lib.feedback import FunctionFeedback, by_function
+from student_lib.hints import HINTS_FILE, Hints, tidy
 from student_lib.notebook import (CellErrorProbe, NotebookError, convert_for_this_run,
                                   describe_cell_errors, translate_lines)
 from student_lib.testing import OutcomeCollector, TestOutcome, run_pytest
@@ -32,36 +37,6 @@ class Handout:
     assignment: str
     student_file: Path
     tests: Path
-
-
-@dataclass
-class FunctionReport:
-    """What the public tests say about one function."""
-
-    function: str
-    outcomes: list[TestOutcome] = field(default_factory=list)
-
-    @property
-    def passed(self) -> int:
-        return sum(o.status == "passed" for o in self.outcomes)
-
-    @property
-    def state(self) -> str:
-        """"passed", "not started", "failed" or "no tests"."""
-        if not self.outcomes:
-            return "no tests"
-        if self.passed == len(self.outcomes):
-            return "passed"
-        if all(is_not_started(o) for o in self.outcomes if o.status != "passed"):
-            return "not started"
-        return "failed"
-
-    def problems(self) -> list[TestOutcome]:
-        return [o for o in self.outcomes if o.status != "passed" and not is_not_started(o)]
-
-
-def is_not_started(outcome: TestOutcome) -> bool:
-    return outcome.status == "error" and " is not implemented yet" in outcome.output.split("\n")[0]
 
 
 # ---------------------------------------------------------------- finding files
@@ -148,17 +123,32 @@ def run_public_tests(handout: Handout, seed: int = 0, plugins=()) -> tuple[list[
     args = [str(handout.tests), "--student-file", str(handout.student_file.resolve()),
             "--nngrade-seed", str(seed), "--rootdir", str(handout.tests.resolve().parent),
             "--nngrade-no-images"]
-    run_pytest(args, [collector, *plugins])
+    run_pytest(args, [collector, RecordDiagnosis(), *plugins])
     errors = [e.splitlines()[-1] for e in collector.collection_errors]
     return collector.outcomes, errors
 
 
-def group_by_function(outcomes: list[TestOutcome], order: list[str]) -> list[FunctionReport]:
-    """One report per function: the file's order first, then any other tested function."""
-    reports = {f: FunctionReport(f) for f in order}
-    for o in outcomes:
-        reports.setdefault(o.function, FunctionReport(o.function)).outcomes.append(o)
-    return [r for r in reports.values() if r.outcomes]
+def hints_for(handout: Handout) -> Hints:
+    """hints.toml next to the public tests, or in a repository's assignments/<id>/ above them.
+
+    No hints (rather than no check) if the file was edited into invalid TOML.
+    """
+    here = handout.tests.resolve().parent
+    candidates = [here / HINTS_FILE] + [folder / "assignments" / handout.assignment / HINTS_FILE
+                                        for folder in [here, *here.parents]]
+    for path in candidates:
+        if path.is_file():
+            try:
+                return Hints.load(path)
+            except ValueError:
+                return Hints()
+    return Hints()
+
+
+def group_by_function(outcomes: list[TestOutcome], order: list[str],
+                      hints: Hints | None = None) -> list[FunctionFeedback]:
+    """One report per function (the shared grouping of student_lib.feedback): the file's order first."""
+    return by_function([o.to_dict() for o in outcomes], hints, order)
 
 
 def import_failure(outcomes: list[TestOutcome], student_file: Path) -> str | None:
@@ -195,28 +185,18 @@ def make_console():
     return Console(highlight=False), escape
 
 
-def print_report(handout: Handout, reports: list[FunctionReport], console, escape, *,
+def print_report(handout: Handout, reports: list[FunctionFeedback], console, escape, *,
                  verbose: bool = False) -> None:
+    """A row per function: its headline failure (with the cause or a hint), then what else fails."""
     rows = []
-    marks = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "not started": "[dim]·[/]",
-             "no tests": " "}
+    marks = {"passed": "[green]✓[/]", "lost points": "[red]✗[/]", "not started": "[dim]·[/]"}
     for r in reports:
-        state = r.state
         detail = ""
-        if state == "not started":
+        if r.state == "not started":
             detail = "[dim]not started yet[/]"
-        elif state == "failed":
-            shown = r.problems() if verbose else r.problems()[:1]
-            parts = [f"[red]{escape(o.name)}[/]: {escape(tidy(o.output))}" if o.output else f"[red]{escape(o.name)}[/]"
-                     for o in shown]
-            more = len(r.problems()) - len(shown)
-            if more:
-                parts.append(f"[dim](+{more} more failing; run with -v to see all)[/]")
-            hint = hint_for(handout.assignment, r.function, hint_text(shown))
-            if hint:
-                parts.append(f"[yellow]Hint:[/] {escape(hint)}")
-            detail = "\n".join(parts)
-        rows.append((marks[state], escape(r.function), f"{r.passed}/{len(r.outcomes)}", detail))
+        elif r.state == "lost points":
+            detail = failure_text(r, escape, verbose)
+        rows.append((marks[r.state], escape(r.function), f"{r.passed}/{len(r.tests)}", detail))
     if isinstance(console, PlainConsole):
         console.print(f"{handout.student_file.name}: public tests")
         for mark, function, count, detail in rows:
@@ -234,14 +214,28 @@ def print_report(handout: Handout, reports: list[FunctionReport], console, escap
     console.print(table)
 
 
-def hint_text(outcomes) -> str:
-    """What hints are matched against: test names and our own messages, not students' exceptions."""
-    return " ".join(o.name + (" " + o.output if o.status == "failed" else "") for o in outcomes)
+def failure_text(r: FunctionFeedback, escape, verbose: bool) -> str:
+    """The headline test and its message, the cause or the hint, then the other failures."""
+    def line(t: dict) -> str:
+        output = tidy(t.get("output") or "")
+        return f"[red]{escape(t['name'])}[/]" + (f": {escape(output)}" if output else "")
+    parts = []
+    if r.cause_line:
+        parts.append(f"[cyan]{escape(r.cause_line)}[/]")
+    parts.append(line(r.headline))
+    if r.shown_hint:
+        parts.append(f"[yellow]Hint:[/] {escape(r.shown_hint)}")
+    if r.others:
+        if verbose:
+            parts += [line(t) for t in r.others]
+        else:
+            parts.append(f"[dim]{escape(r.also_fails)} (+{len(r.others)} more failing; run with -v to see all)[/]")
+    return "\n".join(parts)
 
 
-def summary_line(reports: list[FunctionReport]) -> str:
+def summary_line(reports: list[FunctionFeedback]) -> str:
     states = [r.state for r in reports]
-    done, todo, bad = states.count("passed"), states.count("not started"), states.count("failed")
+    done, todo, bad = states.count("passed"), states.count("not started"), states.count("lost points")
     parts = [f"{done} of {len(reports)} functions pass their public tests"]
     if bad:
         parts.append(f"{bad} failing")
@@ -301,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     if failure:
         console.print(f"[red]✗[/] {escape(failure)}")
         return 1
-    reports = group_by_function(outcomes, functions_in(handout.student_file))
+    reports = group_by_function(outcomes, functions_in(handout.student_file), hints_for(handout))
     print_report(handout, reports, console, escape, verbose=args.verbose)
     console.print(summary_line(reports))
     return 0 if all(o.status == "passed" for o in outcomes) else 1

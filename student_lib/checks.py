@@ -1,9 +1,12 @@
 """Assertions for graded tests, with messages written for students.
 
-Every check raises `AssertionError` with a message that says what is wrong
-and how to fix it. Expected values never appear in a message unless the test
-asks for a concrete example with `show_example=True`, which only public tests
-do.
+Every check raises `CheckFailed` (an `AssertionError`) with a message that
+says what is wrong, and a *symptom*: a short code for what the grader observed
+(`dtype_bool`, `not_array`, `ratio:1/N`, `transposed`, ...; see `SYMPTOMS`).
+The result keeps the symptom in the test's record, and the hint shown to the
+student is chosen from it (`student_lib.hints`). Expected values never appear
+in a message unless the test asks for a concrete example with
+`show_example=True`, which only public tests do.
 """
 from __future__ import annotations
 
@@ -16,9 +19,84 @@ DTYPE_HINT = ("return the input's dtype; a numpy float64 constant or np.array(..
               "dtype= silently upcasts float32 to float64 (use x.dtype, or np.asarray(..., dtype=x.dtype))")
 
 
-def fail(message: str):
+SYMPTOMS = {
+    "not_array": "returned something else than a plain numpy array (a list, a number, an object)",
+    "wrong_shape": "returned an array of another shape",
+    "transposed": "returned the transpose of the expected 2-d shape",
+    "dtype_bool": "returned booleans (a mask) instead of floats",
+    "dtype_int": "returned integers instead of floats",
+    "dtype_upcast": "returned float64 for float32 input",
+    "dtype_other": "returned another dtype",
+    "not_finite": "returned NaN or inf where the true value is finite",
+    "ratio:K": "every value is K times the expected one (K = 2, 1/2, -1, N, 1/N, ... with N the batch size)",
+    "wrong_at_zero": "wrong only where the input is exactly 0 (a kink convention)",
+    "wrong_values": "wrong values, no simple pattern",
+    "loop": "its CPU time grows like a Python loop over the elements",
+    "mutated": "changed an input array in place",
+    "not_number": "returned something else than one number",
+}
+
+
+class CheckFailed(AssertionError):
+    """A failed check: the message for the student and the observed symptom (a code of SYMPTOMS)."""
+
+    def __init__(self, message: str, symptom: str = ""):
+        super().__init__(message)
+        self.symptom = symptom
+
+
+def fail(message: str, symptom: str = ""):
     __tracebackhide__ = True
-    raise AssertionError(message)
+    raise CheckFailed(message, symptom)
+
+
+def dtype_symptom(got_dtype, expected_dtype) -> str:
+    got, want = np.dtype(got_dtype), np.dtype(expected_dtype)
+    if got.kind == "b":
+        return "dtype_bool"
+    if got.kind in "iu" and want.kind == "f":
+        return "dtype_int"
+    if want == np.float32 and got == np.float64:
+        return "dtype_upcast"
+    return "dtype_other"
+
+
+def shape_symptom(got_shape: tuple, expected_shape: tuple) -> str:
+    if len(got_shape) == 2 and tuple(got_shape) == tuple(expected_shape)[::-1]:
+        return "transposed"
+    return "wrong_shape"
+
+
+def _ratio_name(r: float, n: int | None) -> str:
+    """'2', '1/2', '-1', 'N', '1/N' for a ratio close to one of those, else ''."""
+    for k in ([n] if n and n > 1 else []) + [2, 3, 4, -1, -2]:
+        if np.isclose(r, k, rtol=1e-6):
+            return "N" if k == n else str(k)
+        if np.isclose(r, 1 / k, rtol=1e-6):
+            return "1/N" if k == n else f"1/{k}"
+    return ""
+
+
+def value_symptom(got, expected, *, inputs=None, n: int | None = None) -> str:
+    """What wrong values have in common: one ratio to the expected values (`ratio:2`, `ratio:1/N`
+    with `n` the batch size), or only the entries at input 0 wrong (`wrong_at_zero`)."""
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        return "wrong_shape"
+    with np.errstate(all="ignore"):
+        wrong = ~np.isclose(got, expected, rtol=1e-7, atol=1e-9, equal_nan=True)
+        if inputs is not None and np.shape(inputs) == expected.shape and wrong.any() \
+                and np.all(np.asarray(inputs)[wrong] == 0):
+            return "wrong_at_zero"
+        usable = np.isfinite(got) & np.isfinite(expected) & (np.abs(expected) > 1e-12)
+        if usable.sum() >= 1 and np.all(np.abs(got[~usable] - expected[~usable]) <= 1e-9):
+            ratios = got[usable] / expected[usable]
+            if np.allclose(ratios, ratios[0], rtol=1e-6):
+                name = _ratio_name(float(ratios[0]), n)
+                if name:
+                    return f"ratio:{name}"
+    return "wrong_values"
 
 
 def assert_array(got, *, what: str, shape: tuple | None = None, dtype=None,
@@ -27,30 +105,36 @@ def assert_array(got, *, what: str, shape: tuple | None = None, dtype=None,
     __tracebackhide__ = True
     if isinstance(got, Handle):
         fail(f"{what} returned a {got.type_name}; return a plain numpy array "
-             f"(np.ndarray, not a subclass or another object)")
+             f"(np.ndarray, not a subclass or another object)", "not_array")
     if isinstance(got, np.generic) and (shape is None or tuple(shape) == ()):
         got = np.asarray(got)
     if not isinstance(got, np.ndarray):
-        fail(f"{what} returned {type(got).__name__}; expected a numpy array")
+        fail(f"{what} returned {type(got).__name__}; expected a numpy array", "not_array")
     if shape is not None and got.shape != tuple(shape):
-        fail(f"{what} returned an array of shape {got.shape}; expected shape {tuple(shape)}")
+        fail(f"{what} returned an array of shape {got.shape}; expected shape {tuple(shape)}",
+             shape_symptom(got.shape, tuple(shape)))
     if dtype is not None and got.dtype != np.dtype(dtype):
-        fail(f"{what} returned dtype {got.dtype} for {np.dtype(dtype)} input; " + DTYPE_HINT)
+        symptom = dtype_symptom(got.dtype, dtype)
+        fail(f"{what} returned dtype {got.dtype} for {np.dtype(dtype)} input; "
+             + (DTYPE_HINT if symptom in ("dtype_upcast", "dtype_other") else
+                f"return numbers of the input's dtype ({np.dtype(dtype)}), not {got.dtype}"), symptom)
     if finite and got.dtype.kind in "fc" and not np.all(np.isfinite(got)):
         bad = "NaN" if np.any(np.isnan(got)) else "inf"
         fail(f"{what} returned {bad} where the true value is finite; "
-             f"this is usually overflow in exp: rewrite the formula so exp only sees non-positive numbers")
+             f"this is usually overflow in exp: rewrite the formula so exp only sees non-positive numbers",
+             "not_finite")
     return got
 
 
 def assert_close(got, expected, *, what: str, rtol: float = 1e-7, atol: float = 1e-9,
                  check_dtype: bool = True, show_example: bool = False, inputs=None,
-                 finite: bool = True) -> None:
+                 finite: bool = True, n: int | None = None) -> None:
     """Values, shape and dtype of `got` match `expected`.
 
     With `show_example` (public tests only) the message shows the first wrong
     entry: its input (from `inputs`, same shape), the expected and the actual
-    value.
+    value. `inputs` (shown or not) and `n`, the batch size, help name the
+    symptom of wrong values (`wrong_at_zero`, `ratio:1/N`).
     """
     __tracebackhide__ = True
     expected = np.asarray(expected)
@@ -69,25 +153,25 @@ def assert_close(got, expected, *, what: str, rtol: float = 1e-7, atol: float = 
         where = f"input {np.asarray(inputs)[i].item()!r}" if inputs is not None and np.shape(inputs) == expected.shape \
             else f"index {i}"
         message += f"; for example at {where}: expected {expected[i].item()!r}, got {got[i].item()!r}"
-    fail(message)
+    fail(message, value_symptom(got, expected, inputs=inputs, n=n))
 
 
 def assert_scalar(got, expected: float, *, what: str, rtol: float = 1e-7, atol: float = 1e-9,
-                  show_example: bool = False) -> None:
-    """`got` is one real number close to `expected`."""
+                  show_example: bool = False, n: int | None = None) -> None:
+    """`got` is one real number close to `expected` (`n`: the batch size, to name a ratio:N)."""
     __tracebackhide__ = True
     if isinstance(got, np.ndarray) and got.shape == ():
         got = got.item()
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
-        fail(f"{what} returned {type(got).__name__}; expected a single number (a float)")
+        fail(f"{what} returned {type(got).__name__}; expected a single number (a float)", "not_number")
     value = float(got)
     if not np.isfinite(value):
-        fail(f"{what} is {value}; expected a finite number")
+        fail(f"{what} is {value}; expected a finite number", "not_finite")
     if not np.isclose(value, expected, rtol=rtol, atol=atol):
         message = f"{what} is wrong (relative error {abs(value - expected) / max(abs(expected), 1e-12):.2g})"
         if show_example:
             message += f": expected {expected!r}, got {value!r}"
-        fail(message)
+        fail(message, value_symptom(value, expected, n=n))
 
 
 def warnings_note(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] = ("underflow",)) -> str:
@@ -135,7 +219,7 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
                  else "")
         fail(f"{what} costs {student * 1e9:.0f} ns of CPU time per element, {student / max(reference, 1e-12):.0f} "
              f"times whole-array numpy{extra}: a loop over the elements (for, a list comprehension, "
-             f"np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays")
+             f"np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays", "loop")
 
 
 def assert_not_mutated(call: CallInfo | None, *, what: str) -> None:
@@ -143,10 +227,12 @@ def assert_not_mutated(call: CallInfo | None, *, what: str) -> None:
     __tracebackhide__ = True
     if call is not None and call.mutated:
         fail(f"{what} changed its input {', '.join(call.mutated)} in place; "
-             f"work on a copy (x = x.copy(), or build a new array) and leave the caller's data alone")
+             f"work on a copy (x = x.copy(), or build a new array) and leave the caller's data alone",
+             "mutated")
 
 
-def assert_gradient(got, numeric, *, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+def assert_gradient(got, numeric, *, what: str, rtol: float = 1e-6, atol: float = 1e-9,
+                    n: int | None = None) -> None:
     """`got` matches a centred-difference gradient, within a relative *and* an absolute tolerance.
 
     A purely relative test fails correct code on entries that are nearly zero.
@@ -158,4 +244,17 @@ def assert_gradient(got, numeric, *, what: str, rtol: float = 1e-6, atol: float 
     if bad.any():
         fail(f"{what} disagrees with centred differences (f(x+h) - f(x-h)) / 2h at "
              f"{int(bad.sum())} of {bad.size} entries: relative error {rel_error(got, numeric):.1e}, "
-             f"where a correct gradient gives below {rtol:g}")
+             f"where a correct gradient gives below {rtol:g}", gradient_symptom(got, numeric, n))
+
+
+def gradient_symptom(got, numeric, n: int | None = None) -> str:
+    """value_symptom with a finite-difference tolerance: centred differences are not exact."""
+    got, numeric = np.asarray(got, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    big = np.abs(numeric) > 1e-6 * max(1.0, float(np.max(np.abs(numeric), initial=0.0)))
+    if big.any() and np.all(np.isfinite(got)) and np.all(np.abs(got[~big]) <= 1e-6):
+        ratios = got[big] / numeric[big]
+        if np.allclose(ratios, ratios[0], rtol=1e-4):
+            name = _ratio_name(float(np.round(ratios[0], 6)), n)
+            if name:
+                return f"ratio:{name}"
+    return "wrong_values"

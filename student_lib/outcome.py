@@ -19,6 +19,8 @@ class TestOutcome:
     output: str = ""                  # what the student reads
     images: list = field(default_factory=list)   # [{"title", "png_base64"}]
     nodeid: str = field(default="", repr=False, compare=False)
+    property: str = ""                # what the test checks (student_lib.properties), optional
+    symptom: str = ""                 # what the grader saw when it failed (student_lib.checks), optional
 
     def to_dict(self) -> dict:
         d = {"name": self.name, "function": self.function, "score": self.score,
@@ -26,10 +28,15 @@ class TestOutcome:
              "visibility": self.visibility, "output": self.output}
         if self.images:
             d["images"] = self.images
+        if self.property:
+            d["property"] = self.property
+        if self.symptom:
+            d["symptom"] = self.symptom
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "TestOutcome":
         return cls(d["name"], d.get("function", ""), float(d["score"]), float(d["max_score"]),
                    d["status"], d.get("visibility", "visible"), d.get("output", ""),
-                   list(d.get("images", [])))
+                   list(d.get("images", [])), property=d.get("property", ""),
+                   symptom=d.get("symptom", ""))

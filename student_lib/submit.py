@@ -28,7 +28,7 @@ from student_lib.output import open_output
 IMPORT_TIMEOUT = 20.0
 HANDOUT_MANIFEST = "handout.json"
 HANDOUT_FILES = {"README.md", "HOW_TO_WORK.md", "conftest.py", "pyproject.toml", "requirements.txt",
-                 HANDOUT_MANIFEST, "submission.zip", "submission.previous.zip", ".gitignore"}
+                 HANDOUT_MANIFEST, "submission.zip", "submission.previous.zip", ".gitignore", "hints.toml"}
 
 # Runs in a child process: import the file, describe the required functions as JSON.
 _PROBE = r"""

@@ -80,7 +80,26 @@ BUGGY = CORRECT.replace("(x > 0)", "(x >= 0)").replace(
     "    e = e[5]")
 
 
+HINTS = """
+[calls]
+softmax = ["relu"]
+
+[hints.relu_grad]
+wrong_at_zero = "relu_grad(0) must be 0: use x > 0, not x >= 0"
+default = "relu'(x) is 1 where x > 0 and 0 elsewhere"
+
+[hints.sigmoid]
+stable = "1/(1+exp(-x)) overflows for large negative x"
+
+[hints.softmax]
+axis = "never a fixed axis"
+"""
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def handout(folder: Path, source: str) -> Path:
+    (folder / "hints.toml").write_text(HINTS)
     (folder / "activations.py").write_text(textwrap.dedent(source))
     (folder / "test_activations.py").write_text(PUBLIC_TESTS)
     (folder / "conftest.py").write_text('pytest_plugins = ["student_lib.testing"]\n')
@@ -89,7 +108,8 @@ def handout(folder: Path, source: str) -> Path:
 
 def run_check(folder: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "student_lib", "check", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=60, env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"})
+                          capture_output=True, text=True, timeout=60,
+                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
 
 
 def test_correct_file_passes_with_exit_0(tmp_path):
@@ -191,14 +211,18 @@ def test_check_is_fast_and_light(tmp_path):
     assert probe.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("text, hint", [
-    ("relu_grad: at zero", "relu_grad(0) must be 0"),
-    ("anything else", "relu'(x) is 1 where x > 0"),
+@pytest.mark.parametrize("prop, symptom, hint", [
+    ("values", "wrong_at_zero", "relu_grad(0) must be 0"),      # the function's hint for the symptom
+    ("values", "dtype_bool", "you return booleans"),             # the generic hint for the symptom
+    ("values", "wrong_values", "relu'(x) is 1 where x > 0"),     # no symptom hint: the default
+    ("vectorised", "", "replace the Python loop"),                # the generic hint for the property
 ])
-def test_hints_pick_the_specific_one_first(text, hint):
-    from student_lib.hints import hint_for
-    assert hint in hint_for("activations", "relu_grad", text)
-    assert hint_for("activations", "no_such_function", text) == ""
+def test_hints_pick_the_specific_one_first(tmp_path, prop, symptom, hint):
+    from student_lib.hints import Hints
+    (tmp_path / "hints.toml").write_text(HINTS)
+    hints = Hints.load(tmp_path / "hints.toml")
+    assert hint in hints.choose("relu_grad", prop, symptom)
+    assert hints.choose("no_such_function", "values", "wrong_values") == ""
 
 
 def test_dispatcher_lists_commands_and_rejects_unknown_ones():
@@ -224,7 +248,16 @@ def test_works_without_rich(tmp_path):
     (tmp_path / "h").mkdir()
     folder = handout(tmp_path / "h", BUGGY)
     result = subprocess.run([sys.executable, "-m", "student_lib", "check"], cwd=folder, capture_output=True,
-                            text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path / "stub")})
+                            text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{tmp_path / 'stub'}:{ROOT}"})
     assert result.returncode == 1, result.stderr
     assert "✗ relu_grad 0/1" in result.stdout and "relu_grad(0) must be 0" in result.stdout
     assert "· tanh 0/1" in result.stdout and "[red]" not in result.stdout
+
+
+def test_a_broken_hints_file_costs_the_hints_not_the_check(tmp_path):
+    handout(tmp_path, BUGGY)
+    (tmp_path / "hints.toml").write_text("[hints.relu_grad\nnot toml")
+    result = run_check(tmp_path)
+    assert result.returncode == 1 and "✗" in result.stdout
+    assert "relu_grad(0) must be 0" not in result.stdout and "Traceback" not in result.stderr

@@ -18,7 +18,7 @@ def result(**overrides) -> dict:
         TestResult("relu: values", "relu", 2, 2, "passed", "visible"),
         TestResult("relu_grad: at zero", "relu_grad", 0, 1, "failed", "visible",
                    "relu_grad is wrong at 0.\nrelu_grad(x): wrong values at 1 of 3 entries", [
-                       {"title": "relu_grad on [-1, 1]", "png_base64": PNG}]),
+                       {"title": "relu_grad on [-1, 1]", "png_base64": PNG}], symptom="wrong_at_zero"),
         TestResult("relu_grad: values", "relu_grad", 1, 1, "passed", "visible"),
         TestResult("tanh: values", "tanh", 0, 2, "error", "visible",
                    "tanh is not implemented yet (it raises NotImplementedError)"),

@@ -1,9 +1,10 @@
 """Public tests for activations.py: run them with `python -m student_lib check` or `pytest`.
 
-They count towards your grade, and the hidden tests check the same functions
-much more thoroughly (random inputs, |x| up to 1000, float32, every axis,
-gradients against finite differences, speed). Passing these is the start,
-not the finish: see README.md for what is graded.
+They count towards your grade. There is one example here for every rule the
+hidden tests grade (values, the kinks and alpha, the axis argument, shape and
+dtype with float32, 0-d and empty inputs, stability); the hidden tests apply
+the same rules to other inputs (random values and shapes, |x| up to 1000,
+gradients against finite differences). See README.md for what is graded.
 """
 import numpy as np
 import pytest
@@ -51,49 +52,93 @@ def graded(points, names, label):
             for n in names]
 
 
-@pytest.mark.parametrize("name", graded(0.5, list(EXPECTED), "values on a small example"))
+SOFTMAX_FAMILY = {"softmax": SOFTMAX, "log_softmax": LOG_SOFTMAX, "softmax_vjp": SOFTMAX_VJP}
+
+
+def call(student, name, x, **kw):
+    """name(x) for the elementwise functions, name(x, g) for softmax_vjp; on copies, so a
+    function that writes into its input cannot change the test's data."""
+    if name == "softmax_vjp":
+        g = UPSTREAM.T if x.shape == UPSTREAM.T.shape else UPSTREAM[0] if x.ndim == 1 \
+            else np.broadcast_to(UPSTREAM, x.shape)
+        return student.softmax_vjp(x.copy(), np.array(g, dtype=x.dtype), **kw)
+    return getattr(student, name)(x.copy(), **kw)
+
+
+# ------------------------------------------------------------ values
+@pytest.mark.parametrize("name", graded(0.25, list(EXPECTED), "values on a small example"))
 def test_values_on_a_small_example(student, name):
     """Wrong values on the example x = [-3, -0.5, 0.25, 1, 4]: check your formula against README.md."""
-    got = getattr(student, name)(X.copy())
-    checks.assert_close(got, EXPECTED[name], what=f"{name}(x)", show_example=True, inputs=X)
+    checks.assert_close(call(student, name, X), EXPECTED[name], what=f"{name}(x)", show_example=True, inputs=X)
 
 
-@pytest.mark.grade(points=0.5, function="softmax")
-def test_softmax_small_example(student):
-    """softmax is wrong on a small (2, 3) example: each row must become probabilities summing to 1."""
-    checks.assert_close(student.softmax(SCORES.copy()), SOFTMAX, what="softmax(x) along the last axis",
+@pytest.mark.parametrize("name", graded(0.25, list(SOFTMAX_FAMILY), "small example"))
+def test_softmax_family_small_example(student, name):
+    """Wrong on a small (2, 3) example: softmax turns each row into probabilities summing to 1,
+    log_softmax is x minus the log-sum-exp of its row, softmax_vjp is s * (g - sum(g * s)) row by row."""
+    checks.assert_close(call(student, name, SCORES), SOFTMAX_FAMILY[name],
+                        what=f"{name}(x{', g' if name == 'softmax_vjp' else ''}) along the last axis",
                         show_example=True, inputs=SCORES)
 
 
-@pytest.mark.grade(points=0.5, function="log_softmax")
-def test_log_softmax_small_example(student):
-    """log_softmax is wrong on a small (2, 3) example: it is x minus the log-sum-exp of its row."""
-    checks.assert_close(student.log_softmax(SCORES.copy()), LOG_SOFTMAX,
-                        what="log_softmax(x) along the last axis", show_example=True, inputs=SCORES)
+KINKS = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
 
 
-@pytest.mark.grade(points=0.5, function="softmax_vjp")
-def test_softmax_vjp_small_example(student):
-    """softmax_vjp is wrong on a small (2, 3) example: it should be s * (g - sum(g * s)) row by row."""
-    got = student.softmax_vjp(SCORES.copy(), UPSTREAM.copy())
-    checks.assert_close(got, SOFTMAX_VJP, what="softmax_vjp(x, g) along the last axis",
-                        show_example=True, inputs=SCORES)
-
-
-@pytest.mark.grade(points=0.5, function="relu_grad", name="relu_grad: 0 at x = 0 (example)")
+@pytest.mark.grade(points=0.4, function="relu_grad", name="relu_grad: 0 at x = 0 (example)")
 def test_relu_grad_at_zero(student):
     """relu_grad must be 0 at x = 0 exactly: use x > 0, not x >= 0."""
-    x = np.array([-1.0, 0.0, 1.0])
-    checks.assert_close(student.relu_grad(x.copy()), [0.0, 0.0, 1.0], what="relu_grad(x)",
-                        show_example=True, inputs=x)
+    checks.assert_close(call(student, "relu_grad", KINKS), [0.0, 0.0, 0.0, 1.0, 1.0], what="relu_grad(x)",
+                        show_example=True, inputs=KINKS)
 
 
-@pytest.mark.grade(points=0.5, function="gelu")
-def test_gelu_keeps_float32(student):
-    """gelu must give float32 for float32 input: write constants as Python floats (math.sqrt(2 / math.pi))."""
-    x = X.astype(np.float32)
-    checks.assert_close(student.gelu(x.copy()), np.array(EXPECTED["gelu"], dtype=np.float32),
-                        what="gelu(x) for float32 x", rtol=1e-5, atol=1e-6, show_example=True, inputs=x)
+ALPHA = {"leaky_relu": (0.2, lambda x, a: np.where(x > 0, x, a * x)),
+         "leaky_relu_grad": (0.2, lambda x, a: np.where(x > 0, 1.0, a)),
+         "elu": (0.5, lambda x, a: np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))),
+         "elu_grad": (0.5, lambda x, a: np.where(x > 0, 1.0, a * np.exp(np.minimum(x, 0))))}
+
+
+@pytest.mark.parametrize("name", graded(0.2, list(ALPHA), "uses alpha, also at x = 0 (example)"))
+def test_uses_alpha(student, name):
+    """Ignores the alpha argument, or is wrong at the kink x = 0 (there the gradient is alpha)."""
+    alpha, expected = ALPHA[name]
+    checks.assert_close(call(student, name, KINKS, alpha=alpha), expected(KINKS, alpha),
+                        what=f"{name}(x, alpha={alpha})", show_example=True, inputs=KINKS)
+
+
+# ------------------------------------------------------------ the axis argument
+@pytest.mark.parametrize("name", graded(0.25, list(SOFTMAX_FAMILY), "uses the axis argument (example)"))
+def test_softmax_family_axis(student, name):
+    """Wrong along another axis: reduce along `axis` only (max and sum with keepdims=True);
+    the default is the last axis."""
+    rows = np.array(SOFTMAX_FAMILY[name])
+    checks.assert_close(call(student, name, SCORES.T, axis=0), rows.T, what=f"{name} of the transposed "
+                        "example with axis=0", show_example=True, inputs=SCORES.T)
+    cube = np.stack([SCORES, SCORES])
+    checks.assert_close(call(student, name, cube), np.stack([rows, rows]),
+                        what=f"{name} of a (2, 2, 3) array with the default axis", show_example=True, inputs=cube)
+
+
+# ------------------------------------------------------------ shape and dtype
+@pytest.mark.parametrize("name", graded(0.2, list(EXPECTED) + list(SOFTMAX_FAMILY),
+                                        "keeps the input's shape and dtype (example)"))
+def test_keeps_shape_and_dtype(student, name):
+    """Must return the input's shape and dtype: float32 in, float32 out (write constants as Python
+    floats, not np.float64 or np.array); 0-d and empty inputs work too."""
+    if name in SOFTMAX_FAMILY:
+        x32, expected = SCORES.astype(np.float32), SOFTMAX_FAMILY[name]
+        cases = [(SCORES[0], np.array(expected[0]), "a 1-d float64 array")]
+    else:
+        x32 = np.stack([X, X[::-1]]).astype(np.float32)
+        expected = np.stack([EXPECTED[name], EXPECTED[name][::-1]])
+        cases = [(np.array(X[3]), np.array(EXPECTED[name][3]), "a 0-d float64 array"),
+                 (np.zeros((0, 3), dtype=np.float32), np.zeros((0, 3), dtype=np.float32),
+                  "an empty float32 array of shape (0, 3)")]
+    cases.insert(0, (x32, np.asarray(expected, dtype=np.float32), f"a float32 array of shape {x32.shape}"))
+    for x, want, description in cases:
+        got = call(student, name, x)
+        checks.assert_array(got, what=f"{name} for {description}", shape=x.shape, dtype=x.dtype)
+        checks.assert_close(got, want.astype(x.dtype), what=f"{name} for {description}", rtol=1e-5,
+                            atol=1e-6, show_example=True, inputs=x)
 
 
 @pytest.mark.grade(points=0.5, function="sigmoid", name="sigmoid: stable at x = ±1000 (example)")

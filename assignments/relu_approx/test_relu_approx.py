@@ -1,7 +1,9 @@
 """Public tests for relu_approx.py: run them with `python -m student_lib check`.
 
 They count towards your grade, and the grader runs more cases like them on
-targets you have not seen. Your nets are evaluated with the checker's own
+targets you have not seen: there is an example here for every rule it
+grades (values, sizes linear in m, shape and float32). Every call gets copies
+of the test's arrays, and expected values are computed from the originals. Your nets are evaluated with the checker's own
 forward pass (`student_lib.plot.shallow_values`), so a bug in your
 `shallow_forward` costs only that function's points.
 """
@@ -50,15 +52,15 @@ def test_shallow_forward_small_net(student):
     params = (np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
     x = np.array([-2.0, -0.25, 0.25, 0.75, 2.0])
     expected = -1.0 + 3.0 * np.maximum(x, 0) + 0.5 * np.maximum(1.0 - 2.0 * x, 0)
-    checks.assert_close(student.shallow_forward(params, x), expected, what="shallow_forward",
-                        show_example=True, inputs=x)
+    got = student.shallow_forward(tuple(p.copy() if isinstance(p, np.ndarray) else p for p in params), x.copy())
+    checks.assert_close(got, expected, what="shallow_forward", show_example=True, inputs=x)
 
 
 @pytest.mark.grade(points=1, function="interpolate_pwl")
 def test_interpolate_pwl_four_knots(student):
     """interpolate_pwl does not pass through the knots with straight lines between them."""
     xs, ys = np.array([0.0, 1.0, 1.5, 3.0]), np.array([1.0, -1.0, 2.0, 2.0])
-    net = shallow(student.interpolate_pwl(xs, ys), "interpolate_pwl with 4 knots", max_units=3)
+    net = shallow(student.interpolate_pwl(xs.copy(), ys.copy()), "interpolate_pwl with 4 knots", max_units=3)
     x = np.linspace(0, 3, 13)
     checks.assert_close(shallow_values(net, x), np.interp(x, xs, ys),
                         what="the net of interpolate_pwl", show_example=True, inputs=x)
@@ -113,6 +115,9 @@ def test_square_approx_small_m(student):
         if err > 2.0 ** (-2 * m - 2) * (1 + 1e-6):
             checks.fail(f"square_approx({m}) has sup-error {err:.4g}; it must be at most "
                         f"2**(-2m-2) = {2.0 ** (-2 * m - 2):.4g}")
+        if hidden_units(layers) > 8 * m + 8:
+            checks.fail(f"square_approx({m}) has {hidden_units(layers)} hidden units; keep it O(m) "
+                        f"(at most 8 m + 8)")
 
 
 @pytest.mark.grade(points=1, function="softplus_from_sigmoids")
@@ -123,8 +128,22 @@ def test_softplus_from_sigmoids_n3(student):
     def sigmoid(z):
         return 1 / (1 + np.exp(-z))
     expected = sigmoid(x - 0.5) + sigmoid(x - 1.5) + sigmoid(x - 2.5)
-    checks.assert_close(student.softplus_from_sigmoids(x, 3), expected,
+    checks.assert_close(student.softplus_from_sigmoids(x.copy(), 3), expected,
                         what="softplus_from_sigmoids(x, 3)", show_example=True, inputs=x)
+
+
+@pytest.mark.grade(points=0.5, function="softplus_from_sigmoids",
+                   name="softplus_from_sigmoids: keeps the input's shape and dtype (example)")
+def test_softplus_from_sigmoids_shape_and_dtype(student):
+    """softplus_from_sigmoids works elementwise on an array of any shape and keeps float32 as float32."""
+    x = np.array([[-4.0, 0.0, 0.5], [1.0, 2.5, 6.0]])
+    expected = sum(1 / (1 + np.exp(-(x - i + 0.5))) for i in (1, 2, 3))
+    for inputs, want, description in ((x, expected, "a (2, 3) array"),
+                                      (x.astype(np.float32), expected.astype(np.float32), "a float32 (2, 3) array")):
+        got = student.softplus_from_sigmoids(inputs.copy(), 3)
+        checks.assert_array(got, what=f"softplus_from_sigmoids of {description}", shape=x.shape, dtype=inputs.dtype)
+        checks.assert_close(got, want, what=f"softplus_from_sigmoids of {description}", rtol=1e-5, atol=1e-6,
+                            show_example=True, inputs=inputs)
 
 
 @pytest.mark.grade(points=2, function="fit_relu_net", timeout=20)
@@ -134,7 +153,7 @@ def test_fit_relu_net_zigzag(student, credit, attach):
     rng = np.random.default_rng(0)
     x = rng.uniform(-2, 2, 200)
     y = f(x) + 0.05 * rng.normal(size=200)
-    net = shallow(student.fit_relu_net(x, y, 20), "fit_relu_net", max_units=20)
+    net = shallow(student.fit_relu_net(x.copy(), y.copy(), 20), "fit_relu_net", max_units=20)
     show(attach, "fit_relu_net: your trained net against the zigzag",
          lambda: plot_shallow(net, f, -2.0, 2.0))
     fraction, why = fits.fit_credit(net, f, -2.0, 2.0, n_units=20)   # error, and live spread kinks

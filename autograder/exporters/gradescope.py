@@ -6,7 +6,7 @@ The zip holds, at its root (Gradescope unpacks it into `/autograder/source`):
     run_autograder            grades /autograder/submission, writes results/results.json
     nngrade_gradescope.json   which assignment, which seed
     wheels/nngrade-*.whl      this nngrade, hidden suites included
-    assignments/<id>/         the public tests and the scaffold (graded too)
+    assignments/<id>/         the public tests and the scaffold (graded too), hints.toml (feedback)
 
 Upload it as the assignment's autograder ("Configure Autograder" → zip file).
 """
@@ -121,7 +121,8 @@ def build_zip(assignment_id: str, out: str | Path, *, seed: int = 0,
             _add(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
             _add(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
             zf.write(wheel, f"wheels/{wheel.name}")
-            for path in (assignment.public_tests, assignment.scaffold, assignment.readme):
+            for path in (assignment.public_tests, assignment.scaffold, assignment.readme,
+                         assignment.handout_dir / "hints.toml"):
                 if path.exists():
                     zf.write(path, f"assignments/{assignment_id}/{path.name}")
     return out

@@ -32,6 +32,9 @@ def autograder_root(cli_root: str | None = None) -> Path:
 def to_gradescope(result: GradeResult) -> dict:
     """The result in Gradescope's results.json format (a dict ready for json.dump)."""
     tests = [_test_entry(t) for t in result.tests]
+    for i, headline in consequences(result).items():    # one mistake, one message: point at it
+        tests[i]["output"] = (f"Fix '{headline}' first: this test probably fails because of it.\n\n"
+                              + tests[i]["output"])
     if result.status != "graded":
         tests = [{"name": "Your submission could not be graded", "score": 0.0,
                   "max_score": result.max_score, "status": "failed", "visibility": "visible",
@@ -50,6 +53,19 @@ def to_gradescope(result: GradeResult) -> dict:
             "suite_version": result.suite_version, "nngrade_version": result.nngrade_version,
             "submission_sha256": result.submission_sha256, "isolation": result.isolation}},
     }
+
+
+def consequences(result: GradeResult) -> dict[int, str]:
+    """{index of a failing test: the name of its function's headline failure}, headlines excluded.
+
+    Only headlines a student can see now (`visible`) are named.
+    """
+    from autograder.reports.feedback import hints_for
+    from student_lib.feedback import by_function
+    dicts = [t.to_dict() for t in result.tests]
+    index = {id(d): i for i, d in enumerate(dicts)}
+    return {index[id(t)]: g.headline["name"] for g in by_function(dicts, hints_for(result.assignment))
+            for t in g.others if g.headline.get("visibility", "visible") == "visible"}
 
 
 def _test_entry(test) -> dict:

@@ -26,6 +26,7 @@ from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
 from student_lib.calls import StudentError
 from student_lib.notebook import CELL_ERRORS, cells_of_module, describe_cell_errors, translate_lines
+from student_lib.diagnosis import RecordDiagnosis
 from student_lib.testing import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
@@ -124,7 +125,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
             raise GradingError(f"the {assignment_id} assignment has no tests")
         notes = ["; ".join(prepared.notes)] + (_cell_failures(backend) if cells else [])
         plugin = SandboxPlugin(backend)
-        code = run_pytest(_pytest_args(assignment, seed), [plugin])
+        code = run_pytest(_pytest_args(assignment, seed), [plugin, RecordDiagnosis()])
         if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
                                                                    pytest.ExitCode.USAGE_ERROR):
             raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "

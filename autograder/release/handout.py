@@ -21,12 +21,13 @@ from pathlib import Path
 
 import student_lib
 from autograder.assignments import get
+from student_lib.hints import HINTS_FILE
 from autograder.release import leaks
 from autograder.scaffold import CONFTEST, HEADER, strip_solutions
 from student_lib.submit import HANDOUT_MANIFEST, expected_signatures
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-REQUIREMENTS = ["numpy>=1.24", "pytest>=7.4", "rich>=13"]
+REQUIREMENTS = ["numpy>=1.24", "pytest>=7.4", "rich>=13", "tomli>=2; python_version < '3.11'"]  # tomli: hints.toml
 PLOT_REQUIREMENTS = ["matplotlib>=3.7"]
 GITIGNORE = "__pycache__/\n.venv/\n*.egg-info/\nsubmission.zip\nsubmission.previous.zip\n.pytest_cache/\n"
 
@@ -122,6 +123,9 @@ def build_handout(assignment_id: str, out_dir: str | Path, *, github_classroom: 
         "requirements.txt": "\n".join(REQUIREMENTS + PLOT_REQUIREMENTS) + "\n",
         ".gitignore": GITIGNORE,
     }
+    hints = assignment.handout_dir / HINTS_FILE       # what `check` picks its hints from
+    if hints.exists():
+        files[HINTS_FILE] = hints.read_text(encoding="utf-8")
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
     copy_student_lib(out / "student_lib")

@@ -12,6 +12,7 @@ public tests or `student_lib`) is no secret.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -165,12 +166,23 @@ def hidden_part(result: dict, public_names: list[str]) -> dict:
             "tests": result["tests"][n:]}
 
 
+@functools.cache
+def public_numbers() -> frozenset[str]:
+    """Numbers a student has in the handout anyway (constants in the scaffold, hints): not secrets."""
+    from student_lib.hints import HINTS_FILE
+    texts = [public_text()] + [(a.handout_dir / name).read_text(encoding="utf-8")
+                               for a in all_assignments() for name in (HINTS_FILE, "README.md")
+                               if (a.handout_dir / name).exists()]
+    return frozenset(n for text in texts for n in NUMBER.findall(text))
+
+
 def feedback_problems(result: dict, public_names: list[str], secrets: set[str]) -> list[str]:
     """What a student could learn that they must not: hidden lines anywhere, long numbers in hidden feedback."""
     problems = [f"{view}: hidden line {line!r}" for view, text in student_views(result).items()
                 for line in find_leaks(text, secrets)]
     hidden = hidden_part(result, public_names)
     scores = {f"{x:g}" for x in [hidden["score"]] + [t["score"] for t in hidden["tests"]]}  # points, not values
+    scores |= public_numbers()
     for view, text in student_views(hidden).items():
         if view == "html":
             text = re.sub(r"base64,[A-Za-z0-9+/=]+", "", text)
@@ -211,8 +223,7 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
     """Grade the solution and every bug once; search all student views for secrets."""
     from autograder.examples import bugs, materialize
     from autograder.grading import grade_submission
-    from autograder.reports.feedback import by_function, hint_text
-    from student_lib.hints import hint_for
+    from autograder.reports.feedback import by_function
     from autograder.sandbox import Zygote
 
     audit = Audit(hidden_secrets())
@@ -234,7 +245,7 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
         page = student_views(audit.results[f"buggy_{bug.name}"])["html"]
         missing = [f for f in bug.functions
                    if f not in groups or groups[f].state != "lost points" or f'id="fn-{f}"' not in page
-                   or not hint_for(assignment_id, f, hint_text(groups[f].problems()), repeat=True)]
+                   or not (groups[f].hint or groups[f].cause)]
         if missing:
             audit.unnamed_bugs[bug.name] = missing
     return audit

@@ -1,49 +1,29 @@
-"""The per-function view of a result, shared by the HTML and markdown reports.
+"""The per-function view of a result, shared by the terminal, HTML and markdown reports.
 
-A student thinks in functions ("my softmax is wrong"), the rubric in tests;
-this groups the tests of a result dict by the function they grade, decides a
-state for each function and picks the hint for its failures.
+A student thinks in functions ("my softmax is wrong"), the rubric in tests.
+The grouping, the one headline failure per function, its consequences, the
+hint and the blame on a wrong callee all come from `student_lib.feedback`,
+the same code `python -m student_lib check` uses; the hints are the
+assignment's `assignments/<id>/hints.toml`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from student_lib.hints import hint_for
+from student_lib.feedback import FunctionFeedback, is_not_started
+from student_lib.feedback import by_function as group
+from student_lib.hints import HINTS_FILE, Hints
 
 SHOWN_VISIBILITIES = ("visible", "after_due_date", "after_published")
+__all__ = ["FunctionFeedback", "by_function", "hints_for", "is_not_started", "shown_tests",
+           "hidden_summary", "fmt"]
 
 
-@dataclass
-class FunctionFeedback:
-    function: str
-    tests: list[dict] = field(default_factory=list)
-    hint: str = ""
-
-    @property
-    def score(self) -> float:
-        return round(sum(t["score"] for t in self.tests), 6)
-
-    @property
-    def max_score(self) -> float:
-        return round(sum(t["max_score"] for t in self.tests), 6)
-
-    @property
-    def state(self) -> str:
-        """"passed", "not started" or "lost points"."""
-        lost = [t for t in self.tests if t["score"] < t["max_score"]]
-        if not lost:
-            return "passed"
-        if all(is_not_started(t) for t in lost):
-            return "not started"
-        return "lost points"
-
-    def problems(self) -> list[dict]:
-        return [t for t in self.tests if t["score"] < t["max_score"] and not is_not_started(t)]
-
-
-def is_not_started(test: dict) -> bool:
-    first = (test.get("output") or "").split("\n")[0]
-    return test["status"] == "error" and " is not implemented yet" in first
+def hints_for(assignment_id: str) -> Hints:
+    """The assignment's hints (none for an unknown assignment or a missing file)."""
+    from autograder.assignments import UnknownAssignment, get
+    try:
+        return Hints.load(get(assignment_id).handout_dir / HINTS_FILE)
+    except UnknownAssignment:
+        return Hints()
 
 
 def shown_tests(result: dict) -> list[dict]:
@@ -52,20 +32,8 @@ def shown_tests(result: dict) -> list[dict]:
 
 
 def by_function(result: dict) -> list[FunctionFeedback]:
-    groups: dict[str, FunctionFeedback] = {}
-    for t in shown_tests(result):
-        groups.setdefault(t["function"], FunctionFeedback(t["function"])).tests.append(t)
-    for g in groups.values():
-        problems = g.problems()
-        if problems:
-            g.hint = hint_for(result.get("assignment", ""), g.function, hint_text(problems))
-    return list(groups.values())
-
-
-def hint_text(tests: list[dict]) -> str:
-    """What hints are matched against: test names and our messages, not the student's exceptions."""
-    return " ".join(t["name"] + (" " + (t.get("output") or "") if t["status"] == "failed" else "")
-                    for t in tests)
+    """One FunctionFeedback per function of the shown tests, in rubric order."""
+    return group(shown_tests(result), hints_for(result.get("assignment", "")))
 
 
 def hidden_summary(result: dict) -> tuple[int, float, float]:

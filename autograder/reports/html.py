@@ -3,8 +3,10 @@
     render_result(result_dict) -> str
 
 Top: the score and a bar. Then one row per function (score, state), then what
-went wrong, function by function, with the feedback message, a hint and any
-pictures the tests attached; then the student's own output. Everything from
+went wrong: one box per function with its headline failure (the first failing
+property, `student_lib.feedback`), its hint, the wrong function it calls if
+that is the cause, and the other failing tests folded under "also fails";
+then the student's own output. Everything from
 the result is escaped; images are embedded only if they are real base64 PNGs.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ import binascii
 import html
 
 from autograder.reports.feedback import by_function, fmt, hidden_summary
+from student_lib.feedback import short_name
 from student_lib.hints import tidy
 
 STATUS_LABEL = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out"}
@@ -58,6 +61,9 @@ figure { margin: .75rem 0; } figure img { max-width: 100%; border: 1px solid var
 figcaption { color: var(--todo); font-size: .9rem; }
 details summary { cursor: pointer; color: #0969da; }
 .passed-list { color: var(--todo); font-size: .92rem; margin: .3rem 0 0; }
+.fn { border-top: 1px solid var(--line); padding-top: .25rem; }
+.cause { background: #ddf4ff; border: 1px solid #54aeff66; border-radius: 6px; padding: .5rem .8rem; margin: .5rem 0; }
+details.also { margin: .4rem 0; } details.also summary { color: var(--todo); }
 footer { margin-top: 2.5rem; color: var(--todo); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 """
 
@@ -115,24 +121,35 @@ def summary_table(groups) -> str:
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def details(groups) -> str:
-    parts = []
-    for g in groups:
-        if g.state != "lost points":
-            continue
-        problems = g.problems()
-        passed = [t for t in g.tests if t["score"] >= t["max_score"]]
-        others = [t for t in g.tests if t not in problems and t not in passed]
-        parts.append(f'<section id="fn-{e(g.function)}"><h3><code>{e(g.function)}</code> '
-                     f'<span class="bad">{fmt(g.score)} / {fmt(g.max_score)}</span></h3>')
-        if g.hint:
-            parts.append(f'<div class="hint"><strong>Hint:</strong> {e(g.hint)}</div>')
-        parts += [test_html(t) for t in problems + others]
-        images = "".join(image_html(i) for t in passed for i in t.get("images", []))
-        if passed:
-            parts.append('<p class="passed-list">Passed: ' + ", ".join(e(t["name"]) for t in passed) + "</p>")
-        parts.append(images + "</section>")
+def function_box(g) -> str:
+    """One box per function: the headline failure, its hint, what else fails because of it."""
+    parts = [f'<section id="fn-{e(g.function)}" class="fn"><h3><code>{e(g.function)}</code> '
+             f'<span class="bad">{fmt(g.score)} / {fmt(g.max_score)}</span></h3>']
+    if g.cause_line:
+        parts.append(f'<p class="cause">{code_spans(g.cause_line)}</p>')
+    if g.headline is not None:
+        parts.append(test_html(g.headline))
+    if g.shown_hint:
+        parts.append(f'<div class="hint"><strong>Hint:</strong> {e(g.shown_hint)}</div>')
+    if g.others:
+        parts.append(f'<details class="also"><summary>{e(g.also_fails[0].upper() + g.also_fails[1:])} '
+                     f'({plural(len(g.others), "more test")})</summary>'
+                     + "".join(test_html(t) for t in g.others) + "</details>")
+    passed = [t for t in g.tests if t["status"] == "passed" and t["score"] >= t["max_score"]]
+    if passed:
+        parts.append('<p class="passed-list">Passed: ' + ", ".join(e(short_name(t)) for t in passed) + "</p>")
+    parts.append("".join(image_html(i) for t in passed for i in t.get("images", [])) + "</section>")
     return "".join(parts)
+
+
+def code_spans(text: str) -> str:
+    """Escaped text with `name` shown as code."""
+    pieces = e(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
+
+
+def details(groups) -> str:
+    return "".join(function_box(g) for g in groups if g.state == "lost points")
 
 
 def render_result(result: dict) -> str:

@@ -3,7 +3,8 @@
     render_result(result_dict) -> str
 
 Same content as the HTML report, minus pictures: score, a table by function,
-what to fix with hints, then the student's own output.
+what to fix (one headline per function, its hint, the rest folded), then the
+student's own output.
 """
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ def fenced(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
+def inline_code(text: str) -> str:
+    """Escaped text with `name` kept as code."""
+    return "".join(f"`{p}`" if i % 2 else inline(p) for i, p in enumerate(str(text).split("`")))
+
+
+def test_lines(t: dict) -> list[str]:
+    """A failing test: its name, status and points, then our message in a code block."""
+    status = "partial credit" if t["status"] == "failed" and t["score"] > 0 else t["status"]
+    lines = [f"- **{inline(t['name'])}** ({status}, {fmt(t['score'])} / {fmt(t['max_score'])})", ""]
+    if t.get("output"):
+        lines += [fenced(tidy(t["output"])), ""]
+    return lines
+
+
 def render_result(result: dict) -> str:
     score, max_score = result.get("score", 0), result.get("max_score", 0)
     lines = [f"## {inline(result.get('assignment', ''))}: {fmt(score)} / {fmt(max_score)}", ""]
@@ -59,13 +74,16 @@ def render_result(result: dict) -> str:
         lines += ["### What to fix", ""]
         for g in lost:
             lines += [f"#### `{cell(g.function)}` ({fmt(g.score)} / {fmt(g.max_score)})", ""]
-            if g.hint:
-                lines += [f"> **Hint:** {inline(g.hint)}", ""]
-            for t in g.problems():
-                status = "partial credit" if t["status"] == "failed" and t["score"] > 0 else t["status"]
-                lines += [f"- **{inline(t['name'])}** ({status}, {fmt(t['score'])} / {fmt(t['max_score'])})", ""]
-                if t.get("output"):
-                    lines += [fenced(tidy(t["output"])), ""]
+            if g.cause_line:
+                lines += [f"**{inline_code(g.cause_line)}**", ""]
+            if g.headline is not None:
+                lines += test_lines(g.headline)
+            if g.shown_hint:
+                lines += [f"> **Hint:** {inline(g.shown_hint)}", ""]
+            if g.others:     # consequences: named, not explained (fix the headline first)
+                lines += [f"_Also fails{' (' + inline(g.reason) + ')' if g.reason else ''}:_ "
+                          + "; ".join(f"{inline(t['name'])} ({fmt(t['score'])} / {fmt(t['max_score'])})"
+                                      for t in g.others), ""]
     elif groups and all(g.state == "passed" for g in groups):
         lines += ["Every test passed. Well done!", ""]
     todo = [g.function for g in groups if g.state == "not started"]

@@ -1,9 +1,17 @@
-"""The result as a readable table in a terminal (rich)."""
+"""The result as a readable table in a terminal (rich).
+
+A line per test (the TA sees every one), then what to fix: one headline per
+function, from the same grouping as the student's reports (`student_lib.feedback`).
+"""
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from autograder.reports.feedback import hints_for
+from student_lib.feedback import by_function as group
+from student_lib.hints import tidy
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "timeout": "yellow"}
 STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
@@ -15,7 +23,7 @@ def points(x: float) -> str:
 
 
 def print_result(result: dict, console: Console, *, show_output: bool = True) -> None:
-    """One submission: a line per test, then what went wrong, then the student's output."""
+    """One submission: a line per test, then what to fix per function, then the student's output."""
     title = (f"{result['assignment']} · {result.get('student') or 'submission'} · "
              f"seed {result['seed']} · {points(result['score'])} / {points(result['max_score'])}")
     if result["status"] == "ungradable":
@@ -32,10 +40,7 @@ def print_result(result: dict, console: Console, *, show_output: bool = True) ->
         table.add_row(escape(t["name"]), escape(t["function"]), f"{points(t['score'])}/{points(t['max_score'])}",
                       f"[{style}]{STATUS_MARK.get(t['status'], '')} {t['status']}[/]")
     console.print(table)
-    problems = [t for t in result["tests"] if t["status"] != "passed" and t.get("output")]
-    for t in problems:
-        console.print(f"[bold]{escape(t['name'])}[/] ([{STATUS_STYLE.get(t['status'], '')}]{t['status']}[/]):")
-        console.print("  " + escape(t["output"]).replace("\n", "\n  "))
+    print_what_to_fix(result, console)
     if result.get("message"):
         console.print(f"[dim]note: {escape(result['message'])}[/]")
     weak = {k: v for k, v in result.get("isolation", {}).items() if str(v).startswith("unavailable")}
@@ -44,6 +49,24 @@ def print_result(result: dict, console: Console, *, show_output: bool = True) ->
     if show_output and result.get("output"):
         console.print("[bold]Your program's output:[/]")
         console.print(escape(result["output"][:4000]), markup=False, highlight=False)
+
+
+def print_what_to_fix(result: dict, console: Console) -> None:
+    """Per function that lost points: the headline failure, the cause or hint, and what else fails."""
+    for g in group(result["tests"], hints_for(result.get("assignment", ""))):
+        if g.headline is None:
+            continue
+        t = g.headline
+        console.print(f"[bold]{escape(g.function)}[/] {points(g.score)}/{points(g.max_score)}: "
+                      f"{escape(t['name'])} ([{STATUS_STYLE.get(t['status'], '')}]{t['status']}[/])")
+        if g.cause_line:
+            console.print(f"  [cyan]{escape(g.cause_line)}[/]")
+        if t.get("output"):
+            console.print("  " + escape(tidy(t["output"])).replace("\n", "\n  "))
+        if g.shown_hint:
+            console.print(f"  [yellow]Hint:[/] {escape(g.shown_hint)}")
+        if g.others:
+            console.print(f"  [dim]{escape(g.also_fails)}[/]")
 
 
 def print_summary(rows: list[dict], console: Console, title: str) -> None:

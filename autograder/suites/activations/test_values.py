@@ -48,7 +48,7 @@ def test_relu_grad_at_zero(student):
     """relu_grad must be 0 at exactly x = 0 (the course's convention: the gradient at the kink is 0)."""
     got = student.relu_grad(KINK.copy())
     checks.assert_close(got, reference("relu_grad", KINK), what="relu_grad(x) around and at x = 0",
-                        check_dtype=False, **F64)
+                        check_dtype=False, inputs=KINK, **F64)
 
 
 @pytest.mark.grade(points=1, function="leaky_relu_grad")
@@ -57,7 +57,7 @@ def test_leaky_relu_grad_at_zero(student, rng):
     for alpha in (None, float(rng.uniform(0.05, 0.5))):
         kw = {} if alpha is None else {"alpha": alpha}
         got = student.leaky_relu_grad(KINK.copy(), **kw)
-        checks.assert_close(got, reference("leaky_relu_grad", KINK, **kw), check_dtype=False,
+        checks.assert_close(got, reference("leaky_relu_grad", KINK, **kw), check_dtype=False, inputs=KINK,
                             what=f"leaky_relu_grad(x{'' if alpha is None else ', alpha=...'}) "
                                  "around and at x = 0", **F64)
 
@@ -68,6 +68,6 @@ def test_elu_grad_at_zero(student, rng):
     for alpha in (None, float(rng.uniform(0.3, 0.8))):
         kw = {} if alpha is None else {"alpha": alpha}
         got = student.elu_grad(KINK.copy(), **kw)
-        checks.assert_close(got, reference("elu_grad", KINK, **kw), check_dtype=False,
+        checks.assert_close(got, reference("elu_grad", KINK, **kw), check_dtype=False, inputs=KINK,
                             what=f"elu_grad(x{'' if alpha is None else ', alpha=...'}) "
                                  "around and at x = 0", **F64)

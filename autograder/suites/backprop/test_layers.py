@@ -47,7 +47,7 @@ def test_linear_backward_db_sums_over_the_batch(student, rng):
     _, cache = forward(student, "linear_forward", *copies(x, W, b))
     _, _, db = returned(student.linear_backward(dout.copy(), cache),
                         function="linear_backward", names=("dx", "dW", "db"))
-    checks.assert_close(db, dout.sum(axis=0), what="db for a batch of 5", rtol=1e-9)
+    checks.assert_close(db, dout.sum(axis=0), what="db for a batch of 5", rtol=1e-9, n=5)
 
 
 # --------------------------------------------------------------------- ReLU
@@ -79,7 +79,7 @@ def test_relu_backward_at_zero(student, rng):
     dout = rng.uniform(0.5, 1.5, size=x.shape)
     _, cache = forward(student, "relu_forward", *copies(x))
     dx = student.relu_backward(dout.copy(), cache)
-    checks.assert_close(dx, dout * (x > 0), what="relu_backward dx with some x == 0")
+    checks.assert_close(dx, dout * (x > 0), what="relu_backward dx with some x == 0", inputs=x)
 
 
 # ------------------------------------------------------------------ sigmoid

@@ -20,7 +20,7 @@ def test_mse_loss_value(student, rng):
     for shape in mse_cases(rng):
         pred, y = rng.normal(size=shape), rng.normal(size=shape)
         loss, _ = returned(student.mse_loss(*copies(pred, y)), function="mse_loss", names=("loss", "dpred"))
-        checks.assert_scalar(loss, ref_mse(pred, y), what=f"mse_loss for pred of shape {shape}")
+        checks.assert_scalar(loss, ref_mse(pred, y), what=f"mse_loss for pred of shape {shape}", n=shape[0])
 
 
 @pytest.mark.grade(points=1.5, function="mse_loss")
@@ -30,7 +30,7 @@ def test_mse_loss_gradient(student, rng):
         pred, y = rng.normal(size=shape), rng.normal(size=shape)
         _, dpred = returned(student.mse_loss(*copies(pred, y)), function="mse_loss", names=("loss", "dpred"))
         checks.assert_gradient(dpred, numerical_gradient(lambda p: ref_mse(p, y), pred),
-                    what=f"mse_loss dpred for pred of shape {shape}")
+                               what=f"mse_loss dpred for pred of shape {shape}", n=shape[0])
 
 
 # ------------------------------------------------------------ cross-entropy
@@ -48,7 +48,7 @@ def test_softmax_cross_entropy_value(student, rng):
         loss, _ = returned(student.softmax_cross_entropy(*copies(scores, y)),
                            function="softmax_cross_entropy", names=("loss", "dscores"))
         checks.assert_scalar(loss, ref_cross_entropy(scores, y),
-                             what=f"softmax_cross_entropy for scores of shape {scores.shape}")
+                             what=f"softmax_cross_entropy for scores of shape {scores.shape}", n=len(y))
 
 
 @pytest.mark.grade(points=1.5, function="softmax_cross_entropy")
@@ -59,7 +59,7 @@ def test_softmax_cross_entropy_gradient(student, rng):
         _, dscores = returned(student.softmax_cross_entropy(*copies(scores, y)),
                               function="softmax_cross_entropy", names=("loss", "dscores"))
         checks.assert_gradient(dscores, numerical_gradient(lambda s: ref_cross_entropy(s, y), scores),
-                    what=f"softmax_cross_entropy dscores for scores of shape {scores.shape}")
+                               what=f"softmax_cross_entropy dscores for scores of shape {scores.shape}", n=len(y))
 
 
 @pytest.mark.grade(points=2, function="softmax_cross_entropy")
@@ -83,7 +83,7 @@ def test_softmax_cross_entropy_large_scores(student, rng, credit):
         credit(1.0, note)
 
 
-@pytest.mark.grade(points=0.5, function="softmax_cross_entropy")
+@pytest.mark.grade(points=0.5, function="softmax_cross_entropy", property="values")
 @pytest.mark.parametrize("label_dtype", ["int8", "uint8", "int32", "int64"])
 def test_softmax_cross_entropy_label_dtypes(student, rng, label_dtype):
     """softmax_cross_entropy must accept labels of any integer dtype (int8, uint8, int32, int64)."""
