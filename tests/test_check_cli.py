@@ -36,10 +36,10 @@ def test_relu_grad_at_zero(student):
                         show_example=True, inputs=X)
 
 @pytest.mark.grade(points=1, function="sigmoid")
-def test_sigmoid_no_warning(student):
+def test_sigmoid_stable(student):
     """sigmoid overflows for large inputs."""
-    student.sigmoid(np.array([-1000.0, 1000.0]))
-    checks.assert_no_warnings(student.last_call, what="sigmoid(x)")
+    x = np.array([-1000.0, 1000.0])
+    checks.assert_close(student.sigmoid(x), [0.0, 1.0], what="sigmoid(x) for large |x|", inputs=x)
 
 @pytest.mark.grade(points=1, function="tanh")
 def test_tanh_values(student):
@@ -74,7 +74,7 @@ def softmax(x, axis=-1):
 '''
 
 BUGGY = CORRECT.replace("(x > 0)", "(x >= 0)").replace(
-    "0.5 * (1 + np.tanh(x / 2))", "1 / (1 + np.exp(-x))").replace(
+    "0.5 * (1 + np.tanh(x / 2))", "np.exp(x) / (1 + np.exp(x))").replace(
     "    return np.tanh(x)", '    raise NotImplementedError("TODO: implement `tanh` (see README.md)")').replace(
     "    e = np.exp(x - x.max(axis=axis, keepdims=True))", "    e = np.exp(x - x.max(axis=axis, keepdims=True))\n"
     "    e = e[5]")
