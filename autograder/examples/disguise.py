@@ -46,10 +46,15 @@ def rename(source: str, rng: random.Random) -> str:
     for name in chosen:
         new_names[name] = f"{rng.choice(_WORDS)}_{name[:1].lower()}{rng.randrange(10, 99)}"
     out = []
-    previous = ""
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+    previous, depth = "", 0
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    for i, tok in enumerate(tokens):
         text = tok.string
-        if tok.type == tokenize.NAME and previous != "." and text in new_names and not keyword.iskeyword(text):
+        depth += tok.type == tokenize.OP and text in "([{"
+        depth -= tok.type == tokenize.OP and text in ")]}"
+        keyword_argument = depth > 0 and i + 1 < len(tokens) and tokens[i + 1].string == "="
+        if (tok.type == tokenize.NAME and previous != "." and text in new_names and not keyword_argument
+                and not keyword.iskeyword(text)):
             text = new_names[text]
         elif tok.type == tokenize.STRING and text[:1] in "fF":      # f"W{k}": one token before 3.12
             text = re.sub(r"\{(\w+)\}", lambda m: "{" + new_names.get(m[1], m[1]) + "}", text)

@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="earlier terms' submissions or known online solutions to compare with "
                              "(same layouts; never graded; may be given more than once)")
     parser.add_argument("--threshold", type=float, default=Settings.threshold,
-                        help=f"score from which a pair is listed (default {Settings.threshold})")
+                        help="share of a student's own code found in the other file from which a pair is "
+                             f"listed (default {Settings.threshold})")
     parser.add_argument("--common-share", type=float, default=Settings.common_share,
                         help="discount passages written alike by more than this share of the class "
                              f"(default {Settings.common_share})")
@@ -86,13 +87,13 @@ def _print(report, problems: list[str], seconds: float) -> None:
                   f"{len(report.clusters)} group(s)", highlight=False)
     if report.pairs:
         table = Table(show_edge=False)
-        for column in ("A", "B", "A in B", "B in A", "score", "functions"):
+        for column in ("A", "B", "A in B", "B in A", "tokens", "functions"):
             table.add_column(column)
         for pair in report.pairs[:SHOWN]:
             m = pair.match
             functions = ", ".join(f.function or "(module)" for f in m.functions[:3])
             table.add_row(escape(pair.a), escape(pair.b), f"{100 * m.similarity_a:.0f}%",
-                          f"{100 * m.similarity_b:.0f}%", f"{m.score:.2f}" + (" whole fn" if pair.partial else ""),
+                          f"{100 * m.similarity_b:.0f}%", f"{m.tokens_a}" + (" whole fn" if pair.partial else ""),
                           escape(functions))
         console.print(table)
     for student, why in report.skipped.items():

@@ -47,7 +47,11 @@ class Match:
     slices_b: np.ndarray = field(repr=False)
     functions: list[FunctionMatch]              # A's functions, most matched first
     functions_b: list[FunctionMatch]            # B's functions, most matched first
-    score: float = 0.0                          # what ranks the pair (see `compare`)
+    score: float = 0.0                          # the larger of the two: what ranks the pair
+    rare_a: int = 0                             # matched tokens of A that no third submission holds
+    rare_b: int = 0
+    own_a: int = 0
+    own_b: int = 0
 
 
 def _cover(positions: np.ndarray, k: int, n_tokens: int) -> np.ndarray:
@@ -115,19 +119,16 @@ def _functions(here: _Side, there: _Side) -> list[FunctionMatch]:
 
 
 def compare(doc_a: Document, fp_a: Fingerprint, doc_b: Document, fp_b: Fingerprint, k: int,
-            rare: np.ndarray | None = None, prior_tokens: int = 40) -> Match:
-    """The matched passages of A and B (both directions).
+            rare: np.ndarray | None = None) -> Match:
+    """The matched passages of A and B (both directions); the score is the larger similarity.
 
-    `rare`: sorted hashes that no third independent submission holds. The score
-    is the larger of matched / (own + prior_tokens) over the two sides: 40 of 45
-    own tokens matched is weaker evidence than 400 of 450 (short right answers
-    look alike), so a small amount of code needs a higher share to rank high.
+    `rare`: sorted hashes that no third independent submission holds.
     """
     rare = np.zeros(0, np.int64) if rare is None else rare
     a, b = _side(doc_a, fp_a, fp_b, k, rare), _side(doc_b, fp_b, fp_a, k, rare)
     tokens_a, tokens_b = int(a.mask.sum()), int(b.mask.sum())
     own_a, own_b = int(fp_a.own.sum()), int(fp_b.own.sum())
-    score = max(tokens_a / (own_a + prior_tokens), tokens_b / (own_b + prior_tokens))
-    return Match(tokens_a / max(own_a, 1), tokens_b / max(own_b, 1),
-                 tokens_a, tokens_b, _char_slices(doc_a, a.mask), _char_slices(doc_b, b.mask),
-                 _functions(a, b), _functions(b, a), score)
+    similarity_a, similarity_b = tokens_a / max(own_a, 1), tokens_b / max(own_b, 1)
+    return Match(similarity_a, similarity_b, tokens_a, tokens_b, _char_slices(doc_a, a.mask),
+                 _char_slices(doc_b, b.mask), _functions(a, b), _functions(b, a),
+                 max(similarity_a, similarity_b), int(a.rare_mask.sum()), int(b.rare_mask.sum()), own_a, own_b)

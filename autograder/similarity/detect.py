@@ -29,14 +29,13 @@ SCHEMA = "nngrade.similarity/1"
 class Settings:
     k: int = 10                    # tokens in a k-gram: a passage shorter than this never counts
     window: int = 6                # winnowing window: any shared passage of k + window - 1 tokens is found
-    threshold: float = 0.6         # report a pair whose score (matched / (own + prior)) reaches this
-    prior_tokens: int = 40         # ... so that a high share of very little code is not enough
+    threshold: float = 0.75        # report a pair when either side has this share of its own code matched ...
+    min_tokens: int = 60           # ... and that is at least this many tokens (about eight lines)
     common_share: float = 0.1      # discount a passage found in more than this share of the class ...
     common_min: int = 5            # ... and in more than this many submissions
     duplicate_share: float = 0.8   # near-identical files count once towards "common"
     function_share: float = 0.8    # report a pair sharing this much of one function ...
     function_tokens: int = 40      # ... when at least this many of its tokens no third student has
-    min_tokens: int = 25           # never report fewer matched tokens than this
     max_pairs: int = 200           # pairs listed (the best ones); the page stays fast
     min_own_tokens: int = 20       # a file with less code of its own than this is listed, not compared
 
@@ -153,11 +152,9 @@ def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str,
                   if i in usable_set and j in usable_set]
     reported: list[Pair] = []
     for i, j in candidates:
-        match = compare(docs[i], fps[i], docs[j], fps[j], k, rare, settings.prior_tokens)
+        match = compare(docs[i], fps[i], docs[j], fps[j], k, rare)
         pair = Pair(names[i], names[j], match, against=j >= n_class)
-        if max(match.tokens_a, match.tokens_b) < settings.min_tokens:
-            continue
-        if match.score >= settings.threshold:
+        if match.score >= settings.threshold and max(match.tokens_a, match.tokens_b) >= settings.min_tokens:
             reported.append(pair)
         elif pair.copied_functions(settings):
             pair.partial = True

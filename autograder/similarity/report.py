@@ -69,10 +69,10 @@ def _pairs_table(report: Report, pairs: list[tuple[int, Pair]]) -> str:
         link = f'<a href="#sim-pair-{rank}">{rank}</a>' if rank <= DETAILED_PAIRS else str(rank)
         rows.append(f'<tr><td class="n">{link}</td><td>{_who(pair.a)}</td><td>{_who(pair.b)}</td>'
                     f'<td>{_pct(m.similarity_a)}</td><td>{_pct(m.similarity_b)}</td>'
-                    f'<td class="n">{m.score:.2f}</td><td class="n">{m.tokens_a}</td>'
+                    f'<td class="n">{m.tokens_a}</td>'
                     f'<td>{_functions_cell(pair, report)}</td></tr>')
     return ("<table><tr><th>#</th><th>A</th><th>B</th><th>A's own code found in B</th>"
-            "<th>B's own code found in A</th><th>score</th><th>tokens</th><th>functions of A (share matched)</th></tr>"
+            "<th>B's own code found in A</th><th>tokens</th><th>functions of A (share matched)</th></tr>"
             + "".join(rows) + "</table>")
 
 
@@ -80,10 +80,10 @@ def _clusters_table(report: Report) -> str:
     if not report.clusters:
         return '<p class="muted">No group of three or more.</p>'
     rows = "".join(f'<tr><td>{", ".join(_who(m) for m in c.members)}</td><td class="n">{len(c.members)}</td>'
-                   f'<td class="n">{c.pairs}</td><td class="n">{c.top_similarity:.2f}</td>'
+                   f'<td class="n">{c.pairs}</td><td class="n">{100 * c.top_similarity:.0f}%</td>'
                    f'<td>{", ".join(f"<code>{escape(f)}</code>" for f in c.functions[:6])}</td></tr>'
                    for c in report.clusters)
-    return ("<table><tr><th>students</th><th>size</th><th>pairs</th><th>best score</th>"
+    return ("<table><tr><th>students</th><th>size</th><th>pairs</th><th>best share</th>"
             "<th>functions most shared</th></tr>" + rows + "</table>")
 
 
@@ -131,8 +131,9 @@ def render_section(report: Report) -> str:
 reference solution are removed, and so is any passage that more than {100 * s.common_share:.0f}% of the class
 (and more than {s.common_min} submissions) wrote alike; names, comments, docstrings, blank lines and the order of
 functions do not matter. <i>A's own code found in B</i> is the share of what A wrote themselves that also
-appears in B. Pairs are ranked by a score that also weighs how much code that is (score ≥ {s.threshold:g} is
-listed). A high score is a reason to look, not a verdict: read the passages below.</p>
+appears in B. A pair is listed when either share reaches {100 * s.threshold:.0f}% and covers at least
+{s.min_tokens} tokens (about eight lines), best first. A high share is a reason to look, not a verdict: read
+the passages below.</p>
 <h3>Pairs</h3>
 {_pairs_table(report, whole)}
 {more}
