@@ -20,7 +20,7 @@ from autograder.similarity.clusters import Cluster, find_clusters
 from autograder.similarity.compare import Match, compare
 from autograder.similarity.fingerprints import fingerprint, kgram_hashes
 from autograder.similarity.index import groups_of, pair_counts
-from autograder.similarity.tokens import Document, tokenise
+from autograder.similarity.tokens import tokenise
 
 SCHEMA = "nngrade.similarity/1"
 
@@ -60,7 +60,8 @@ class Pair:
     def to_dict(self) -> dict:
         m = self.match
         return {"a": self.a, "b": self.b, "similarity_a": round(m.similarity_a, 4),
-                "similarity_b": round(m.similarity_b, 4), "score": round(m.score, 4), "tokens_a": m.tokens_a, "tokens_b": m.tokens_b,
+                "similarity_b": round(m.similarity_b, 4), "score": round(m.score, 4),
+                "tokens_a": m.tokens_a, "tokens_b": m.tokens_b,
                 "functions": [f.to_dict() for f in m.functions], "against": self.against,
                 "partial": self.partial}
 
@@ -70,7 +71,7 @@ class Report:
     settings: Settings
     pairs: list[Pair]                          # reported, best first, at most settings.max_pairs
     clusters: list[Cluster]
-    skipped: dict[str, str]                    # student → why they were not compared
+    skipped: dict[str, str]                    # student → why they were not compared (or only in part)
     compared: int                              # submissions compared
     against: int = 0                           # files from --against
     candidate_pairs: int = 0                   # pairs that shared any fingerprint
@@ -163,7 +164,8 @@ def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str,
     shown = reported[:settings.max_pairs]
     keep_text = {p.a for p in shown} | {p.b for p in shown}
     text_of = dict(zip(names, texts))
-    return Report(settings, shown, find_clusters(reported),
+    groups = find_clusters([p for p in reported if not p.partial])    # whole-file pairs only
+    return Report(settings, shown, groups,
                   {s: skipped[s] for s in sorted(skipped)}, compared=len([u for u in usable if u < n_class]),
                   against=len(against), candidate_pairs=len(candidates),
                   more_pairs=len(reported) - len(shown), sources={n: text_of[n] for n in sorted(keep_text)})

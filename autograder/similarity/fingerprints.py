@@ -98,9 +98,3 @@ def _crosses_functions(doc: Document, k: int) -> np.ndarray:
     names = doc.functions
     segment = np.cumsum([0] + [names[i] != names[i - 1] for i in range(1, len(names))])
     return segment[k - 1:] != segment[:len(segment) - k + 1]
-
-
-def all_kgrams(docs: list[Document], k: int) -> np.ndarray:
-    """Every k-gram hash of these documents, sorted and unique (what a scaffold contributes)."""
-    parts = [kgram_hashes(d.tokens, k) for d in docs]
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)

@@ -13,12 +13,13 @@ docstrings (and any other string that stands alone as a statement), the
 spelling of every name a student chooses (variables, parameters, their own
 functions and classes all become `V`) and the content of strings (`S`).
 What is kept, because it is what a formula is made of: keywords, operators,
-numbers, builtins (`range`, `len`), imported module names (`np`, however it is
-imported as) and attribute names and keyword arguments of calls (`.T`, `.sum`, `.maximum`,
-`axis=`: numpy's API, not the student's choice; a keyword that names a
-parameter of the student's own functions is a chosen name, `V`). copydetect's own filter (pygments) turns attribute
-names into `V` too, which makes `np.maximum(x, 0)` and `np.minimum(x, 0)` one
-passage: too coarse for the short numeric functions of a first course.
+numbers, builtins (`range`, `len`), imported module names (`np`, however it
+is imported as), attribute names and keyword arguments of calls (`.T`,
+`.sum`, `.maximum`, `axis=`: numpy's API, not the student's choice; a keyword
+that names a parameter of the student's own functions is a chosen name, `V`).
+copydetect's own filter (pygments) turns attribute names into `V` too, which
+makes `np.maximum(x, 0)` and `np.minimum(x, 0)` one passage: too coarse for
+the short numeric functions of a first course.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ import numpy as np
 NAME = "V"
 STRING = "S"
 BUILTINS = frozenset(dir(builtins))
-_NOT_A_STATEMENT = {tokenize.NL, tokenize.COMMENT, tokenize.DEDENT, tokenize.INDENT, tokenize.NEWLINE, tokenize.ENDMARKER}
+_NOT_A_STATEMENT = {tokenize.NL, tokenize.COMMENT, tokenize.DEDENT, tokenize.INDENT, tokenize.NEWLINE,
+                    tokenize.ENDMARKER}
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER,
          getattr(tokenize, "FSTRING_MIDDLE", -2), getattr(tokenize, "FSTRING_END", -3)}  # Python ≥ 3.12
 _STATEMENT_START = {None, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
