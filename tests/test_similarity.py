@@ -131,3 +131,15 @@ def test_the_reference_solution_and_scaffold_do_not_count():
     assert "ref1" in report.skipped and "nothing of its own" in report.skipped["ref1"]
     without = detect({**honest, "ref1": reference, "ref2": reference}, [], settings=Settings(threshold=0.0))
     assert [p for p in without.pairs if {p.a, p.b} == {"ref1", "ref2"}]     # what the discount removes
+
+
+def test_a_small_class_gets_no_function_leads_and_says_why():
+    """With ten students, two who wrote one function alike is no evidence: it is not looked for."""
+    from autograder.similarity.report import render_section
+    sources, roles = synthetic_class(0)
+    honest = [s for s in sorted(sources) if s.startswith("student") and s != roles["donor"]
+              and s not in roles["ring_a"] + roles["ring_b"]]
+    small = {s: sources[s] for s in honest[:8]} | {s: sources[s] for s in ("partial", roles["donor"])}
+    report = detect(small, baseline("backprop"))
+    assert report.independent == 10 and not [p for p in report.pairs if p.partial]
+    assert "too few to tell a copied function" in render_section(report)

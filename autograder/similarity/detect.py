@@ -35,7 +35,8 @@ class Settings:
     common_min: int = 5            # ... and in more than this many submissions
     duplicate_share: float = 0.8   # near-identical files count once towards "common"
     function_share: float = 0.8    # report a pair sharing this much of one function ...
-    function_tokens: int = 40      # ... when at least this many of its tokens no third student has
+    function_tokens: int = 40      # ... when at least this many of its tokens no third student has,
+    function_min_class: int = 20   # ... in a class of at least this many independent submissions
     max_pairs: int = 200           # pairs listed (the best ones); the page stays fast
     min_own_tokens: int = 20       # a file with less code of its own than this is listed, not compared
 
@@ -76,19 +77,20 @@ class Report:
     against: int = 0                           # files from --against
     candidate_pairs: int = 0                   # pairs that shared any fingerprint
     more_pairs: int = 0                        # reported pairs beyond max_pairs, left off
+    independent: int = 0                       # class submissions, near-identical files counted once
     sources: dict[str, str] = field(default_factory=dict, repr=False)   # for the side-by-side view
 
     def to_dict(self) -> dict:
         return {"schema": SCHEMA, "settings": asdict(self.settings), "compared": self.compared,
                 "against": self.against, "pairs": [p.to_dict() for p in self.pairs],
-                "more_pairs": self.more_pairs,
+                "more_pairs": self.more_pairs, "independent": self.independent,
                 "clusters": [c.to_dict() for c in self.clusters],
                 "skipped": [{"student": s, "reason": r} for s, r in sorted(self.skipped.items())]}
 
 
-def _class_counts(kgrams: list[np.ndarray], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """(common, rare): sorted k-gram hashes held by more than the allowed number of *independent*
-    submissions, and by at most two of them.
+def _class_counts(kgrams: list[np.ndarray], settings: Settings) -> tuple[np.ndarray, np.ndarray, int]:
+    """(common, rare, independent): sorted k-gram hashes held by more than the allowed number of
+    *independent* submissions, and by at most two of them; and how many independent ones there are.
 
     Near-identical files (a copy and its source) count once: otherwise a ring of
     copiers would make its own passages "common" and hide itself (MOSS's `-m`
@@ -96,7 +98,7 @@ def _class_counts(kgrams: list[np.ndarray], settings: Settings) -> tuple[np.ndar
     hash ≡ 0 mod 4) is shared at `duplicate_share` or more.
     """
     if not kgrams:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0
     sets = [np.unique(h) for h in kgrams]
     samples = [h[h % 4 == 0] for h in sets]
     left, right, shared = pair_counts(samples, len(samples))
@@ -109,7 +111,7 @@ def _class_counts(kgrams: list[np.ndarray], settings: Settings) -> tuple[np.ndar
     per_group = [np.unique(np.concatenate(parts)) for parts in merged.values()]
     values, counts = np.unique(np.concatenate(per_group), return_counts=True)
     limit = max(settings.common_min, int(settings.common_share * len(per_group)))
-    return values[counts > limit], values[counts <= 2]
+    return values[counts > limit], values[counts <= 2], len(per_group)
 
 
 def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str, str] | None = None,
@@ -128,7 +130,9 @@ def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str,
     docs = [tokenise(t) for t in texts]
     kgrams = [kgram_hashes(d.tokens, k) for d in docs]
     n_class = len(sources)
-    common, rare = _class_counts(kgrams[:n_class], settings)
+    common, rare, independent = _class_counts(kgrams[:n_class], settings)
+    # a function held by "only these two" means something only when there are many others
+    look_for_functions = independent >= settings.function_min_class
     discounted = np.unique(np.concatenate(
         [common] + [kgram_hashes(tokenise(b).tokens, k) for b in baseline]))
     fps = [fingerprint(d, k, settings.window, discounted, h) for d, h in zip(docs, kgrams)]
@@ -157,7 +161,7 @@ def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str,
         pair = Pair(names[i], names[j], match, against=j >= n_class)
         if match.score >= settings.threshold and max(match.tokens_a, match.tokens_b) >= settings.min_tokens:
             reported.append(pair)
-        elif pair.copied_functions(settings):
+        elif look_for_functions and pair.copied_functions(settings):
             pair.partial = True
             reported.append(pair)
     reported.sort(key=lambda p: (-p.match.score, -(p.match.tokens_a + p.match.tokens_b), p.a, p.b))
@@ -168,5 +172,5 @@ def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str,
     return Report(settings, shown, groups,
                   {s: skipped[s] for s in sorted(skipped)}, compared=len([u for u in usable if u < n_class]),
                   against=len(against), candidate_pairs=len(candidates),
-                  more_pairs=len(reported) - len(shown), sources={n: text_of[n] for n in sorted(keep_text)})
+                  more_pairs=len(reported) - len(shown), independent=independent, sources={n: text_of[n] for n in sorted(keep_text)})
 

@@ -113,6 +113,14 @@ def _side_by_side(rank: int, pair: Pair, report: Report) -> str:
             f'<div><h4>{_who(pair.b)}</h4><pre>{_marked(b_src, m.slices_b)}</pre></div></div></details>')
 
 
+def _partial_part(report: Report, partial: list[tuple[int, Pair]]) -> str:
+    if report.independent < report.settings.function_min_class:
+        return (f'<p class="muted">Not looked for: {report.independent} independent submissions are too few to '
+                f'tell a copied function from two students who wrote it alike (it needs '
+                f'{report.settings.function_min_class}).</p>')
+    return _pairs_table(report, partial) if partial else '<p class="muted">None.</p>'
+
+
 def render_section(report: Report) -> str:
     """The similarity section (an HTML fragment with its own scoped style)."""
     s = report.settings
@@ -143,7 +151,7 @@ the passages below.</p>
 <p class="muted">A function of at least {s.function_tokens} tokens that nobody else in the class wrote alike,
 found (≥ {100 * s.function_share:.0f}%) in one other file: a possible copy of one function. Short functions
 of a first course can also coincide; compare the passages.</p>
-{_pairs_table(report, partial) if partial else '<p class="muted">None.</p>'}
+{_partial_part(report, partial)}
 <h3>Not compared, or only in part</h3>
 {_skipped_list(report)}
 <h3>Side by side</h3>
