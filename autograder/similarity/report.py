@@ -43,7 +43,8 @@ def _pct(x: float) -> str:
 
 
 def _functions_cell(pair: Pair, report: Report) -> str:
-    copied = set(pair.copied_functions(report.settings))
+    looked = report.independent >= report.settings.function_min_class
+    copied = set(pair.copied_functions(report.settings)) if looked else set()
     parts = []
     for f in pair.match.functions[:4]:
         name = f.function or "(module level)"
