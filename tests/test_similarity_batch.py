@@ -28,11 +28,11 @@ def test_the_class_report_holds_the_similarity_section(graded):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.index('id="similarity"') < page.index("<h2>All students</h2>")
     assert "no code and no name was sent anywhere" in page
-    data = json.loads((out / "similarity.json").read_text(encoding="utf-8"))
+    data = json.loads((out / "similarity" / "pairs.json").read_text(encoding="utf-8"))
     assert {data["pairs"][0]["a"], data["pairs"][0]["b"]} == {"copier", "student002"}
     assert {s["student"] for s in data["skipped"]} == {"empty"}
     # grading itself is untouched: every student has a result, the copy scores like its source
-    results = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json") if p.stem != "similarity"}
+    results = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
     assert set(results) == {"copier", "empty", "student000", "student001", "student002", "student003"}
     assert results["copier"]["score"] == results["student002"]["score"]
 
