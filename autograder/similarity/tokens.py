@@ -40,6 +40,7 @@ _NOT_A_STATEMENT = {tokenize.NL, tokenize.COMMENT, tokenize.DEDENT, tokenize.IND
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER,
          getattr(tokenize, "FSTRING_MIDDLE", -2), getattr(tokenize, "FSTRING_END", -3)}  # Python ≥ 3.12
 _STATEMENT_START = {None, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
 
 
 @dataclass
@@ -209,7 +210,7 @@ def tokenise(source: str) -> Document:
                 text = imports[tok.string]
             else:
                 text = NAME
-        elif kind == tokenize.STRING or kind == getattr(tokenize, "FSTRING_START", -1):
+        elif kind == tokenize.STRING or kind == _FSTRING_START:
             text = STRING
         elif kind == tokenize.NEWLINE:
             text = ";"
