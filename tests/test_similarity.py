@@ -18,7 +18,7 @@ from itertools import combinations
 
 import pytest
 
-from autograder.examples.backprop.classmates import honest_class
+from autograder.examples.backprop.classmates import honest_class, rewrite
 from autograder.examples.disguise import rename, reorder, restyle, transplant
 from autograder.similarity.detect import Settings, detect
 from autograder.similarity.load import baseline
@@ -143,3 +143,19 @@ def test_a_small_class_gets_no_function_leads_and_says_why():
     report = detect(small, baseline("backprop"))
     assert report.independent == 10 and not [p for p in report.pairs if p.partial]
     assert "too few to tell a copied function" in render_section(report)
+
+
+@pytest.mark.parametrize("seed", [2, 6])
+def test_copies_with_rewritten_formulas_still_rank_above_every_honest_pair(seed):
+    """A heavier disguise: names, function order *and* some formulas changed (`x ** 2` → `x * x`,
+    `np.dot(a, b)` → `a @ b`, `a.shape[0]` → `len(a)`, ...), as an honest student's style would."""
+    sources = honest_class(40, seed)
+    rng = random.Random(seed)
+    ring = ["student003", "heavy0", "heavy1", "heavy2"]
+    for name in ring[1:]:
+        sources[name] = reorder(rename(rewrite(sources["student003"], rng), rng), rng)
+        assert sources[name] != sources["student003"]
+    report = detect(sources, baseline("backprop"), settings=Settings(threshold=0.0, max_pairs=100_000))
+    in_ring = [p.match.score for p in report.pairs if {p.a, p.b} <= set(ring)]
+    honest = [p.match.score for p in report.pairs if not {p.a, p.b} <= set(ring)]
+    assert len(in_ring) == 6 and min(in_ring) > max(honest)

@@ -30,9 +30,9 @@ class Settings:
     k: int = 10                    # tokens in a k-gram: a passage shorter than this never counts
     window: int = 6                # winnowing window: any shared passage of k + window - 1 tokens is found
     threshold: float = 0.75        # report a pair when either side has this share of its own code matched ...
-    min_tokens: int = 60           # ... and that is at least this many tokens (about eight lines)
+    min_tokens: int = 45           # ... and that is at least this many tokens (about six lines)
     common_share: float = 0.1      # discount a passage found in more than this share of the class ...
-    common_min: int = 5            # ... and in more than this many submissions
+    common_min: int = 3            # ... and in more than this many submissions
     duplicate_share: float = 0.8   # near-identical files count once towards "common"
     function_share: float = 0.8    # report a pair sharing this much of one function ...
     function_tokens: int = 40      # ... when at least this many of its tokens no third student has,

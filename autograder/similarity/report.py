@@ -141,7 +141,7 @@ reference solution are removed, and so is any passage that more than {100 * s.co
 (and more than {s.common_min} submissions) wrote alike; names, comments, docstrings, blank lines and the order of
 functions do not matter. <i>A's own code found in B</i> is the share of what A wrote themselves that also
 appears in B. A pair is listed when either share reaches {100 * s.threshold:.0f}% and covers at least
-{s.min_tokens} tokens (about eight lines), best first. A high share is a reason to look, not a verdict: read
+{s.min_tokens} tokens (about six lines), best first. A high share is a reason to look, not a verdict: read
 the passages below.</p>
 <h3>Pairs</h3>
 {_pairs_table(report, whole)}

@@ -228,7 +228,7 @@ REWRITES = [
 RETURN_EXPR = re.compile(r"^(\s+)return (?!.*,)(.+)$")
 
 
-def _rewrite(source: str, rng: random.Random) -> str:
+def rewrite(source: str, rng: random.Random) -> str:
     """Each line: every applicable rewrite with probability 1/2; a returned expression may get a name."""
     lines = []
     for line in source.splitlines():
@@ -272,7 +272,7 @@ def honest_solution(rng: random.Random) -> str:
     if helper_src:
         parts.append(helper_src)
     blank = rng.choice(["\n\n", "\n\n\n", "\n"])
-    return _rewrite(Template(blank.join(parts)).safe_substitute(names), rng)
+    return rewrite(Template(blank.join(parts)).safe_substitute(names), rng)
 
 
 def honest_class(n: int, seed: int = 0) -> dict[str, str]:
