@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="earlier terms' submissions or known online solutions to compare with "
                              "(same layouts; never graded; may be given more than once)")
     parser.add_argument("--threshold", type=float, default=Settings.threshold,
-                        help="share of a student's own code found in the other file from which a pair is "
-                             f"listed (default {Settings.threshold})")
+                        help="score (about the share of a student's own code found in the other file) "
+                             f"from which a pair is listed (default {Settings.threshold})")
     parser.add_argument("--common-share", type=float, default=Settings.common_share,
                         help="discount passages written alike by more than this share of the class "
                              f"(default {Settings.common_share})")

@@ -29,8 +29,9 @@ SCHEMA = "nngrade.similarity/1"
 class Settings:
     k: int = 10                    # tokens in a k-gram: a passage shorter than this never counts
     window: int = 6                # winnowing window: any shared passage of k + window - 1 tokens is found
-    threshold: float = 0.75        # report a pair when either side has this share of its own code matched ...
+    threshold: float = 0.7         # report a pair whose score (≈ the larger share of own code matched) reaches this ...
     min_tokens: int = 45           # ... and that is at least this many tokens (about six lines)
+    slack_tokens: int = 10         # score = matched / (own + slack): a few alike lines rank below a whole file
     common_share: float = 0.1      # discount a passage found in more than this share of the class ...
     common_min: int = 3            # ... and in more than this many submissions
     duplicate_share: float = 0.8   # near-identical files count once towards "common"
@@ -157,7 +158,7 @@ def detect(sources: dict[str, str], baseline: list[str] = (), against: dict[str,
                   if i in usable_set and j in usable_set]
     reported: list[Pair] = []
     for i, j in candidates:
-        match = compare(docs[i], fps[i], docs[j], fps[j], k, rare)
+        match = compare(docs[i], fps[i], docs[j], fps[j], k, rare, settings.slack_tokens)
         pair = Pair(names[i], names[j], match, against=j >= n_class)
         if match.score >= settings.threshold and max(match.tokens_a, match.tokens_b) >= settings.min_tokens:
             reported.append(pair)

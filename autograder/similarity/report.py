@@ -84,7 +84,7 @@ def _clusters_table(report: Report) -> str:
                    f'<td class="n">{c.pairs}</td><td class="n">{100 * c.top_similarity:.0f}%</td>'
                    f'<td>{", ".join(f"<code>{escape(f)}</code>" for f in c.functions[:6])}</td></tr>'
                    for c in report.clusters)
-    return ("<table><tr><th>students</th><th>size</th><th>pairs</th><th>best share</th>"
+    return ("<table><tr><th>students</th><th>size</th><th>pairs</th><th>best score</th>"
             "<th>functions most shared</th></tr>" + rows + "</table>")
 
 
@@ -140,9 +140,10 @@ def render_section(report: Report) -> str:
 reference solution are removed, and so is any passage that more than {100 * s.common_share:.0f}% of the class
 (and more than {s.common_min} submissions) wrote alike; names, comments, docstrings, blank lines and the order of
 functions do not matter. <i>A's own code found in B</i> is the share of what A wrote themselves that also
-appears in B. A pair is listed when either share reaches {100 * s.threshold:.0f}% and covers at least
-{s.min_tokens} tokens (about six lines), best first. A high share is a reason to look, not a verdict: read
-the passages below.</p>
+appears in B. Pairs are ranked by the larger share, counted as matched / (own + {s.slack_tokens} tokens) so
+that a few alike lines rank below a whole file, and listed from {100 * s.threshold:.0f}% when that covers at
+least {s.min_tokens} tokens (about six lines). A high share is a reason to look, not a verdict: read the
+passages below.</p>
 <h3>Pairs</h3>
 {_pairs_table(report, whole)}
 {more}
