@@ -23,6 +23,7 @@ COMMANDS = {
     "batch": ("autograder.batch.command", "grade a whole class, in parallel, resumably"),
     "release": ("autograder.release.command", "build the student handout"),
     "export": ("autograder.exporters.command", "export to an LMS: Gradescope, Canvas, Moodle, nbgrader, otter"),
+    "similarity": ("autograder.similarity.command", "who copied from whom: ranked similar pairs, locally"),
     "demo": ("autograder.commands.demo", "grade the bundled example submissions (correct, buggy, hostile)"),
 }
 

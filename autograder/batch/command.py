@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-unconfined", action="store_true",
                         help="grade even where the kernel grants neither namespaces nor Landlock, so "
                         "student code could read your files (refused without this flag)")
+    parser.add_argument("--no-similarity", action="store_true",
+                        help="leave the similarity section (who copied from whom) out of report.html")
 
 
 class _Rate(ProgressColumn):
@@ -96,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(assignment.id, root, out, workers=args.jobs, seed=args.seed,
                             resume=args.resume, scheduler=args.scheduler, budget_seconds=args.budget,
-                            hooks=ProgressBar(console))
+                            hooks=ProgressBar(console), similarity=not args.no_similarity)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
     statuses = Counter(r["status"] for r in summary.results)

@@ -53,7 +53,7 @@ def default_workers() -> int:
 def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers: int | None = None,
               seed: int = 0, resume: bool = False, scheduler: str | None = None,
               budget_seconds: float = 120.0, max_entries: int = MAX_ENTRIES,
-              hooks: Hooks | None = None) -> Summary:
+              hooks: Hooks | None = None, similarity: bool = True) -> Summary:
     """Grade every submission under `root` into `out`. Raises DiscoveryError for an unknown layout."""
     assignment = get(assignment_id)
     root, out = Path(root), Path(out)
@@ -95,6 +95,10 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
             if store.is_current(stored, job, suite_version):
                 results[job["student"]] = stored
         ordered = [results[s] for s in sorted(results)]
+        section = ""
+        if similarity and not interrupted:     # after grading, from the sources already read
+            from autograder.similarity.batch import batch_section
+            section = batch_section(assignment.id, jobs, out)
         store.write_summary(out, ordered, found.problems,
-                            title=f"{assignment.id}: {assignment.title}")
+                            title=f"{assignment.id}: {assignment.title}", extra_html=section)
     return Summary(found.layout, ordered, len(results) - reused, reused, found.problems, interrupted)

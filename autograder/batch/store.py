@@ -88,6 +88,6 @@ def _number(x: float) -> str:
     return f"{float(x):.6g}"
 
 
-def write_summary(out: Path, results: list[dict], problems: list[str], title: str) -> None:
+def write_summary(out: Path, results: list[dict], problems: list[str], title: str, extra_html: str = "") -> None:
     write_atomic(out / "grades.csv", grades_csv(results))
-    write_atomic(out / "report.html", render_class_report(results, problems, title=title))
+    write_atomic(out / "report.html", render_class_report(results, problems, title=title, extra_html=extra_html))

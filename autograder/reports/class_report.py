@@ -172,8 +172,11 @@ def _students_table(results: list[dict]) -> str:
     return "<table><tr><th>student</th><th>status</th><th>score</th><th></th></tr>" + rows + "</table>"
 
 
-def render_class_report(results: list[dict], problems: list[str] = (), title: str = "nngrade") -> str:
-    """The class report as a complete HTML document (no external files, no scripts)."""
+def render_class_report(results: list[dict], problems: list[str] = (), title: str = "nngrade",
+                        extra_html: str = "") -> str:
+    """The class report as a complete HTML document (no external files, no scripts).
+
+    `extra_html`: sections placed before the list of students (the similarity check)."""
     results = sorted(results, key=lambda r: r["student"])
     problem_list = ("<ul>" + "".join(f"<li>{escape(p)}</li>" for p in problems) + "</ul>"
                     if problems else '<p class="muted">None.</p>')
@@ -195,6 +198,7 @@ def render_class_report(results: list[dict], problems: list[str] = (), title: st
 {_slowest_table(results)}
 <h2>Problems with the input</h2>
 {problem_list}
+{extra_html}
 <h2>All students</h2>
 {_students_table(results)}
 </body></html>
