@@ -141,7 +141,7 @@ def test_keeps_shape_and_dtype(student, name):
                             atol=1e-6, show_example=True, inputs=x)
 
 
-@pytest.mark.grade(points=0.5, function="sigmoid", name="sigmoid: stable at x = ±1000 (example)")
+@pytest.mark.grade(points=0.75, function="sigmoid", name="sigmoid: stable at x = ±1000 (example)")
 def test_sigmoid_is_stable(student, credit):
     """sigmoid gives NaN or inf for large inputs: make sure np.exp only ever sees numbers <= 0."""
     x = np.array([-1000.0, -100.0, 0.0, 100.0, 1000.0])
@@ -151,3 +151,93 @@ def test_sigmoid_is_stable(student, credit):
                         show_example=True, inputs=x)
     if note:   # values are graded; a numpy warning is a hint only
         credit(1.0, note)
+
+
+# ------------------------------------------------------------ stability
+BIG = np.array([-1000.0, -100.0, 100.0, 1000.0])
+BIG_EXPECTED = {   # the true values, to 12 digits (tiny ones may come out as 0)
+    "sigmoid_grad": [0, 3.72007597602e-44, 3.72007597602e-44, 0],
+    "tanh": [-1, -1, 1, 1],
+    "tanh_grad": [0, 5.53558610695e-87, 5.53558610695e-87, 0],
+    "relu": [0, 0, 100, 1000],
+    "relu_grad": [0, 0, 1, 1],
+    "leaky_relu": [-10, -1, 100, 1000],
+    "leaky_relu_grad": [0.01, 0.01, 1, 1],
+    "elu": [-1, -1, 100, 1000],
+    "elu_grad": [0, 3.72007597602e-44, 1, 1],
+    "softplus": [0, 3.72007597602e-44, 100, 1000],
+    "softplus_grad": [0, 3.72007597602e-44, 1, 1],
+    "silu": [0, -3.72007597602e-42, 100, 1000],
+    "silu_grad": [0, -3.68287521626e-42, 1, 1],
+    "gelu": [0, 0, 100, 1000],
+    "gelu_grad": [0, 0, 1, 1],
+}
+BIG_SCORES = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -999.0, -998.0]])
+BIG_SOFTMAX = {"softmax": [[1.0, 0.0, 0.0], [0.0900305731704, 0.244728471055, 0.665240955775]],
+               "log_softmax": [[0.0, -1000.0, -2000.0], [-2.40760596444, -1.40760596444, -0.407605964444]],
+               "softmax_vjp": [[0.0, 0.0, 0.0], [-0.056788470037, -0.52145977275, 0.578248242787]]}
+
+
+@pytest.mark.parametrize("name", graded(0.25, list(BIG_EXPECTED) + list(BIG_SOFTMAX),
+                                        "stable for |x| up to 1000 (example)"))
+def test_stable_for_large_inputs(student, credit, name):
+    """Gives NaN, inf or wrong values for large |x|: rewrite the formula so exp only ever sees
+    numbers <= 0 (or subtract the maximum before exp, for the softmax family)."""
+    x, want = (BIG_SCORES, BIG_SOFTMAX[name]) if name in BIG_SOFTMAX else (BIG, BIG_EXPECTED[name])
+    notes = []
+    for dtype, tol in ((np.float64, {"rtol": 1e-9, "atol": 1e-12}), (np.float32, {"rtol": 2e-5, "atol": 2e-6})):
+        xd = x.astype(dtype)
+        got = call(student, name, xd)
+        what = f"{name}(x) for {dtype.__name__} x = {xd.tolist()}"
+        notes.append(checks.warnings_note(student.last_call, what=what))
+        checks.assert_close(got, want, what=what, check_dtype=False, show_example=True, inputs=xd, **tol)
+    if any(notes):   # values are graded; a numpy warning is a hint only
+        credit(1.0, next(n for n in notes if n))
+
+
+# ------------------------------------------------------------ inputs left unchanged
+@pytest.mark.parametrize("name", graded(0.25, list(EXPECTED) + list(SOFTMAX_FAMILY),
+                                        "leaves its inputs unchanged (example)"))
+def test_leaves_its_inputs_unchanged(student, name):
+    """Changed the caller's array in place: build a new array (np.maximum(x, 0), x * s, ...)
+    instead of writing into x (x[x < 0] = 0, x *= ..., np.exp(x, out=x))."""
+    x = SCORES if name in SOFTMAX_FAMILY else X
+    call(student, name, x)
+    checks.assert_not_mutated(student.last_call, what=name)
+
+
+# ------------------------------------------------------------ vectorised
+# The yardstick each function is timed against: k cheap whole-array passes over the input
+# (CPU time per element, growing from 2,000 to 200,000 numbers; see README.md). A function may
+# cost 4 times its yardstick, and at least 25 ns an element; a Python loop costs far more.
+YARDSTICK = {"gelu": 60, "gelu_grad": 60, "softmax": 30, "log_softmax": 30, "softmax_vjp": 40}
+
+
+def passes(x, k):
+    """k passes of whole-array numpy over x: the cost of a vectorised function of k operations."""
+    out = x
+    for _ in range(k):
+        out = np.exp(-np.abs(out))
+    return out
+
+
+@pytest.mark.parametrize("name", graded(0.25, list(EXPECTED) + list(SOFTMAX_FAMILY), "vectorised (example)"))
+def test_vectorised(student, rng, name):
+    """Far too slow for whole-array numpy: is there a Python loop over the elements (for, a list
+    comprehension, np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays."""
+    import time
+
+    def make(n):
+        x = rng.normal(0.0, 3.0, size=(n // 5, 5) if name in SOFTMAX_FAMILY else n).astype(np.float32)
+        return (x, rng.normal(size=x.shape).astype(np.float32)) if name == "softmax_vjp" else (x,)
+
+    def student_seconds(*args):
+        getattr(student, name)(*(a.copy() for a in args))
+        return student.last_call.seconds
+
+    def yardstick_seconds(*args):
+        start = time.thread_time()
+        passes(args[0], YARDSTICK.get(name, 10))
+        return time.thread_time() - start
+
+    checks.assert_vectorised(student_seconds, yardstick_seconds, make, what=name)

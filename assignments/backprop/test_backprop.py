@@ -306,3 +306,20 @@ def test_keeps_float32(student, name):
     silently upcast to float64."""
     for label, got in float32_outputs(student, name).items():
         checks.assert_array(got, what=f"{name}'s {label}", dtype=np.float32)
+
+
+# ------------------------------------------------------------ inputs left unchanged
+LEAVE_ALONE = {"linear_forward": lambda s: s.linear_forward(X.copy(), W.copy(), B.copy()),
+               "relu_forward": lambda s: s.relu_forward(Z.copy()),
+               "sigmoid_forward": lambda s: s.sigmoid_forward(Z.copy()),
+               "mse_loss": lambda s: s.mse_loss(X.copy(), np.zeros_like(X)),
+               "softmax_cross_entropy": lambda s: s.softmax_cross_entropy(X.copy(), np.array([2, 0]))}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=pytest.mark.grade(
+    points=0.25, function=n, name=f"{n}: leaves its inputs unchanged (example)")) for n in LEAVE_ALONE])
+def test_leaves_its_inputs_unchanged(student, name):
+    """Changed the caller's array in place: compute into a new array (np.maximum(x, 0), x @ W + b)
+    instead of writing into x (x[x < 0] = 0, x += b, np.exp(x, out=x))."""
+    LEAVE_ALONE[name](student.with_handles(1) if name.endswith("_forward") else student)
+    checks.assert_not_mutated(student.last_call, what=name)

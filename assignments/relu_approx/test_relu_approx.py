@@ -56,6 +56,16 @@ def test_shallow_forward_small_net(student):
     checks.assert_close(got, expected, what="shallow_forward", show_example=True, inputs=x)
 
 
+@pytest.mark.grade(points=0.5, function="shallow_forward", name="shallow_forward: leaves its inputs unchanged (example)")
+def test_shallow_forward_leaves_its_inputs_unchanged(student):
+    """shallow_forward changed the caller's arrays in place (sorting x, scaling w, ...): compute into
+    new arrays instead."""
+    params = (np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
+    student.shallow_forward(tuple(p.copy() if isinstance(p, np.ndarray) else p for p in params),
+                            np.array([2.0, -0.25, 0.75, -2.0, 0.25]))
+    checks.assert_not_mutated(student.last_call, what="shallow_forward")
+
+
 @pytest.mark.grade(points=1, function="interpolate_pwl")
 def test_interpolate_pwl_four_knots(student):
     """interpolate_pwl does not pass through the knots with straight lines between them."""

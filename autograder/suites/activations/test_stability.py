@@ -14,7 +14,7 @@ from ._common import (ELEMENTWISE, EXTREMES, close_to_reference,
                       each, reference, ref_log_softmax, ref_softmax, ref_softmax_vjp)
 
 
-@pytest.mark.parametrize("name", each(ELEMENTWISE, 1, "stable for |x| up to 1000"))
+@pytest.mark.parametrize("name", each(ELEMENTWISE, 0.75, "stable for |x| up to 1000"))
 def test_stable_for_large_inputs(student, credit, name):
     """Not stable for large |x|: overflow, a numpy warning, NaN or inf, or lost accuracy."""
     for dtype in (np.float64, np.float32):
@@ -40,7 +40,7 @@ def softmax_cases():
     return [(SCORES.copy(), -1), (SCORES.astype(np.float32), -1)]
 
 
-@pytest.mark.grade(points=1, function="softmax")
+@pytest.mark.grade(points=0.75, function="softmax")
 def test_softmax_stable_for_large_scores(student, credit):
     """softmax is not stable for large scores: subtract the maximum along the axis before exp."""
     for x, axis in softmax_cases():
@@ -53,7 +53,7 @@ def test_softmax_stable_for_large_scores(student, credit):
             credit(1.0, note)
 
 
-@pytest.mark.grade(points=1, function="log_softmax")
+@pytest.mark.grade(points=0.75, function="log_softmax")
 def test_log_softmax_stable_for_large_scores(student, credit):
     """log_softmax is not stable for large scores: use the log-sum-exp trick, not log(softmax(x))."""
     for x, axis in softmax_cases():
@@ -66,7 +66,7 @@ def test_log_softmax_stable_for_large_scores(student, credit):
             credit(1.0, note)
 
 
-@pytest.mark.grade(points=1, function="softmax_vjp")
+@pytest.mark.grade(points=0.75, function="softmax_vjp")
 def test_softmax_vjp_stable_for_large_scores(student, credit, rng):
     """softmax_vjp is not stable for large scores: compute softmax with the maximum subtracted."""
     for x, axis in softmax_cases():
