@@ -23,6 +23,7 @@ COMMANDS = {
     "batch": ("autograder.batch.command", "grade a whole class, in parallel, resumably"),
     "release": ("autograder.release.command", "build the student handout"),
     "export": ("autograder.exporters.command", "export to an LMS: Gradescope, Canvas, Moodle, nbgrader, otter"),
+    "serve": ("autograder.server.command", "the submission service: upload, instant feedback, LTI 1.3"),
     "demo": ("autograder.commands.demo", "grade the bundled example submissions (correct, buggy, hostile)"),
 }
 
