@@ -1,0 +1,93 @@
+"""Helpers shared by the server tests: an app on a fresh data folder, users, tokens, grading.
+
+Kept as a plain module (not a conftest) so other test files are untouched.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from autograder.assignments import get
+from autograder.examples import apply_bug, bugs
+from autograder.server.accounts import issue_token
+from autograder.server.app import create_app
+from autograder.server.config import ServerConfig
+from autograder.server.db import session_scope
+from autograder.server.grader import grade_next
+from autograder.server.models import User
+
+ASSIGNMENT = "activations"
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def correct_source() -> str:
+    return get(ASSIGNMENT).solution.read_text()
+
+
+def buggy_source(name: str = "relu_grad_one_at_zero") -> str:
+    bug = next(b for b in bugs(ASSIGNMENT) if b.name == name)
+    return apply_bug(correct_source(), bug)
+
+
+def zipped(name: str, text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def make_app(tmp_path: Path, **overrides):
+    config = ServerConfig(tmp_path / "data", **overrides)
+    app = create_app(config)
+    app.config["TESTING"] = True
+    return app
+
+
+def factory(app):
+    return app.extensions["nngrade"]["sessions"]
+
+
+def add_user(app, name: str, role: str = "student") -> tuple[int, str]:
+    """(user id, API token) of a new user."""
+    with session_scope(factory(app)) as db:
+        user = User(name=name, role=role)
+        db.add(user)
+        db.flush()
+        return user.id, issue_token(db, user, "api")
+
+
+def signin_token(app, name: str) -> str:
+    from sqlalchemy import select
+    with session_scope(factory(app)) as db:
+        user = db.scalar(select(User).where(User.name == name))
+        return issue_token(db, user, "signin")
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def upload(client, token: str, filename: str, data: bytes | str, assignment: str = ASSIGNMENT):
+    if isinstance(data, str):
+        data = data.encode()
+    return client.post("/api/submissions", headers=bearer(token),
+                       data={"assignment": assignment, "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def drain(app, limit: int = 50) -> int:
+    """Grade every queued job in this process (the grading processes' loop, run here); bounded."""
+    config = app.extensions["nngrade"]["config"]
+    done = 0
+    while done < limit and grade_next(config, factory(app), "test-worker"):
+        done += 1
+    return done
+
+
+def csrf_token(client, path: str = "/") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
