@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, abort, jsonify, request
 from jwt import PyJWKClient
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -52,6 +52,11 @@ def pem(key) -> bytes:
                              serialization.NoEncryption())
 
 
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:     # thousands of requests in the load test
+        pass
+
+
 class Platform:
     def __init__(self, tool_url: str):
         self.tool_url = tool_url.rstrip("/")
@@ -67,7 +72,7 @@ class Platform:
         self.fail_scores = 0
         self.lock = threading.Lock()
         self.app = self._make_app()
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

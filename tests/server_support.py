@@ -91,3 +91,61 @@ def csrf_token(client, path: str = "/") -> str:
     match = CSRF_RE.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+class Serve:
+    """`nngrade serve` as a real process on 127.0.0.1 (the way a course runs it)."""
+
+    def __init__(self, data: Path, port: int, log: Path, *extra: str):
+        self.data, self.port, self.log, self.extra = data, port, log, extra
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self, timeout: float = 90.0) -> "Serve":
+        import os
+        import subprocess
+        import sys
+        import time
+
+        import requests
+        root = Path(__file__).resolve().parent.parent
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--data", str(self.data), *self.extra], cwd=root, env=env, stdin=subprocess.DEVNULL,
+            stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()[-3000:]
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("the server did not answer /healthz in time:\n" + self.log.read_text()[-3000:])
+
+    def printed(self, prefix: str) -> str:
+        line = next(line for line in self.log.read_text().splitlines() if line.startswith(prefix))
+        return line[len(prefix):].strip()
+
+    def kill9(self) -> None:
+        import signal
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except Exception:  # noqa: BLE001 - then it is killed
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -206,7 +206,7 @@ def test_audit_log_regrade_and_class_report(app, client):
     drain(app)
     assert client.post(f"/api/regrade/{ASSIGNMENT}", headers=bearer(ta)).get_json() == {"queued": 0}
     with session_scope(factory(app)) as db:     # a new seed makes every grade stale (as --resume)
-        db.get(AssignmentSetting, ASSIGNMENT).seed = 7
+        db.add(AssignmentSetting(assignment=ASSIGNMENT, seed=7))
     assert client.post(f"/api/regrade/{ASSIGNMENT}", headers=bearer(ta)).get_json() == {"queued": 1}
     assert client.post(f"/api/regrade/{ASSIGNMENT}", headers=bearer(alice)).status_code == 403
     drain(app)
@@ -237,3 +237,46 @@ def test_roster_links_sign_students_in(app, client):
     assert fresh.get(links[0].replace("http://localhost", "")).status_code == 302
     assert "Zoe Z" in fresh.get("/").get_data(as_text=True)
     assert make_client.get("/signin/forged-token").status_code == 403
+
+
+def test_a_200_mb_upload_is_refused_before_it_is_read(app):
+    """The server answers 413 from the headers alone; the 200 MB are never sent or stored."""
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+    _, token = add_user(app, "ivan")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=30) as conn:
+            conn.sendall((f"POST /api/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          f"Authorization: Bearer {token}\r\n"
+                          f"Content-Type: multipart/form-data; boundary=xyz\r\n"
+                          f"Content-Length: 200000000\r\nConnection: close\r\n\r\n"
+                          f"--xyz\r\n").encode() + b"#" * 65536)
+            answer = b""
+            while len(answer) < 100_000 and not _complete(answer):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert b"too large" in body
+    with session_scope(factory(app)) as db:
+        assert db.scalar(select(Submission.id).limit(1)) is None
+
+
+def _complete(answer: bytes) -> bool:
+    """A whole HTTP response: headers and as many body bytes as Content-Length says."""
+    head, sep, body = answer.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    lengths = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
+               if line.lower().startswith(b"content-length:")]
+    return bool(lengths) and len(body) >= lengths[0]

@@ -21,7 +21,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                               pool_size=10, max_overflow=100, pool_timeout=60)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):   # noqa: ANN001 - DB-API objects
@@ -32,7 +33,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")   # a commit survives kill -9 and power loss
             cursor.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40, pool_timeout=60)
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:

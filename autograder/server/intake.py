@@ -37,13 +37,15 @@ class Refused(Exception):
         self.message, self.status = message, status
 
 
-def settings_for(db, assignment_id: str) -> AssignmentSetting:
+def settings_for(db, assignment_id: str, create: bool = False) -> AssignmentSetting:
+    """The TA's settings; the defaults (not stored) until a TA saves some, unless `create`."""
     setting = db.get(AssignmentSetting, assignment_id)
     if setting is None:
         setting = AssignmentSetting(assignment=assignment_id, enabled=True, late_policy="accept",
                                     penalty_per_day=0.0, max_per_hour=20, seed=0)
-        db.add(setting)
-        db.flush()
+        if create:
+            db.add(setting)
+            db.flush()
     return setting
 
 

@@ -31,7 +31,6 @@ def home():
             assignments.append((a, setting))
     history = g.db.scalars(select(Submission).where(Submission.user_id == user.id)
                            .order_by(Submission.id.desc()).limit(200)).all()
-    g.db.commit()
     return render_template("home.html", user=user, assignments=assignments, history=history)
 
 

@@ -42,7 +42,6 @@ def dashboard():
     counts = dict(g.db.execute(select(Submission.assignment, func.count(Submission.id))
                                .group_by(Submission.assignment)).all())
     rows = [(a, settings_for(g.db, a.id), counts.get(a.id, 0)) for a in all_assignments()]
-    g.db.commit()
     platforms = g.db.scalars(select(LtiPlatform).order_by(LtiPlatform.id)).all()
     failed = g.db.scalars(select(Outbox).where(Outbox.status == "failed").limit(50)).all()
     students = g.db.scalars(select(User).where(User.role == "student").order_by(User.name).limit(2000)).all()
@@ -55,7 +54,7 @@ def dashboard():
 @ta_required
 def settings(assignment_id: str):
     assignment = _assignment(assignment_id)
-    setting = settings_for(g.db, assignment.id)
+    setting = settings_for(g.db, assignment.id, create=True)
     form = request.form
     try:
         setting.enabled = form.get("enabled") == "on"
