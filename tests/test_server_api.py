@@ -219,6 +219,11 @@ def test_audit_log_regrade_and_class_report(app, client):
     assert "class report" in report and "alice" in report and "relu_grad" in report
     grades = client.get(f"/ta/grades/{ASSIGNMENT}.csv", headers=bearer(ta)).get_data(as_text=True)
     assert grades.splitlines()[1].startswith("alice,graded,")
+    moodle = client.get(f"/ta/export/moodle/{ASSIGNMENT}.csv", headers=bearer(ta)).get_data(as_text=True)
+    assert moodle.splitlines()[1].startswith("alice,98.5,")
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/ta/results/{ASSIGNMENT}.zip", headers=bearer(ta)).data))
+    stored = json.loads(bundle.read(f"{ASSIGNMENT}-results/alice.json"))
+    assert stored["student"] == "alice" and stored["seed"] == 7
 
 
 def test_roster_links_sign_students_in(app, client):

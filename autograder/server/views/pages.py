@@ -99,4 +99,4 @@ def feedback(submission_id: int):
     page = render_result(json.loads(sub.result_json))
     return Response(page, mimetype="text/html",
                     headers={"Content-Security-Policy": "default-src 'none'; img-src data:; "
-                             "style-src 'unsafe-inline'; frame-ancestors 'self'"})
+                             "style-src 'unsafe-inline'"})

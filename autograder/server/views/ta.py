@@ -105,6 +105,22 @@ def export_moodle(assignment_id: str):
                     headers={"Content-Disposition": f"attachment; filename={assignment.id}-moodle.csv"})
 
 
+@bp.get("/results/<assignment_id>.zip")
+@ta_required
+def results_zip(assignment_id: str):
+    """Each student's latest result as <student>.json: the folder `nngrade export canvas|moodle` reads."""
+    import io
+    import zipfile
+    assignment = _assignment(assignment_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for result in latest_results(assignment.id):
+            archive.writestr(f"{assignment.id}-results/{result['student']}.json",
+                             json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return Response(buffer.getvalue(), mimetype="application/zip",
+                    headers={"Content-Disposition": f"attachment; filename={assignment.id}-results.zip"})
+
+
 @bp.get("/students/<int:user_id>")
 @ta_required
 def student(user_id: int):
