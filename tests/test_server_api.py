@@ -285,3 +285,18 @@ def _complete(answer: bytes) -> bool:
     lengths = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
                if line.lower().startswith(b"content-length:")]
     return bool(lengths) and len(body) >= lengths[0]
+
+
+def test_hostile_submissions_score_zero_and_the_server_goes_on(app, client, tmp_path):
+    from autograder.examples import materialize
+    _, token = add_user(app, "oscar")
+    examples = materialize(ASSIGNMENT, tmp_path / "examples")
+    names = ["hostile_kill_grader", "hostile_write_results", "hostile_fake_result"]
+    ids = [upload(client, token, "activations.py", examples[n].read_text()).get_json()["id"] for n in names]
+    good = upload(client, token, "activations.py", correct_source()).get_json()["id"]
+    assert drain(app) == 4
+    for sub_id in ids:
+        answer = client.get(f"/api/submissions/{sub_id}", headers=bearer(token)).get_json()
+        assert answer["status"] == "graded" and answer["score"] == 0, answer["filename"]
+    assert client.get(f"/api/submissions/{good}", headers=bearer(token)).get_json()["score"] == 100
+    assert client.get("/healthz").status_code == 200

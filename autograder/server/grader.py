@@ -144,7 +144,7 @@ class DaskGrader:
         return self
 
     def _run(self) -> None:
-        from dask.distributed import Client, wait
+        from dask.distributed import Client
         with Client(self.address, set_as_default=False) as client:
             slots = max(1, sum(client.nthreads().values()))
             inflight: dict = {}
@@ -157,10 +157,9 @@ class DaskGrader:
                     with session_scope(self.factory) as db:
                         job = job_for(self.config, db, submission_id)
                     inflight[client.submit(grade_job, job, pure=False, retries=1)] = (job_id, job)
-                if not inflight:
+                done = [future for future in inflight if future.done()]
+                if not done:
                     self._stop.wait(POLL_SECONDS)
-                    continue
-                done, _ = wait(list(inflight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
                 for future in done:
                     job_id, job = inflight.pop(future)
                     try:
