@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import stat
 import zipfile
 
@@ -238,10 +237,10 @@ def test_roster_links_sign_students_in(app, client):
     assert len(links) == 2 and "<b>" not in page
     student = page.split("<tr><td>")[1].split("</td>")[0]
     assert student == "zoe"
-    fresh = make_client = app.test_client()
+    fresh = app.test_client()
     assert fresh.get(links[0].replace("http://localhost", "")).status_code == 302
     assert "Zoe Z" in fresh.get("/").get_data(as_text=True)
-    assert make_client.get("/signin/forged-token").status_code == 403
+    assert app.test_client().get("/signin/forged-token").status_code == 403
 
 
 def test_a_200_mb_upload_is_refused_before_it_is_read(app):

@@ -18,7 +18,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 
 from autograder.assignments import get
 from lti_platform import Browser, Platform

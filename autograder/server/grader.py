@@ -144,6 +144,16 @@ class DaskGrader:
         return self
 
     def _run(self) -> None:
+        """Reconnect (every 5 s) while the scheduler is unreachable; jobs in flight go back to the queue."""
+        while not self._stop.is_set():
+            try:
+                self._serve()
+            except Exception as exc:  # noqa: BLE001 - scheduler gone, connection lost
+                print(f"nngrade dask grader: {type(exc).__name__}: {exc}", flush=True)
+            requeue_running(self.factory, worker=self.worker)
+            self._stop.wait(5.0)
+
+    def _serve(self) -> None:
         from dask.distributed import Client
         with Client(self.address, set_as_default=False) as client:
             slots = max(1, sum(client.nthreads().values()))
