@@ -126,6 +126,14 @@ def test_session_cookie_is_iframe_ready_over_https_only(app, client):
     assert "SameSite=None" in cookie and "Secure" in cookie and "HttpOnly" in cookie
 
 
+def test_behind_a_tls_proxy_the_cookie_is_iframe_ready(tmp_path):
+    app = make_app(tmp_path, behind_proxy=True)
+    add_user(app, "dora")
+    link = f"/signin/{signin_token(app, 'dora')}"
+    cookie = app.test_client().get(link, headers={"X-Forwarded-Proto": "https"}).headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Secure" in cookie
+
+
 def test_bad_uploads_get_clear_messages_and_nothing_is_kept(app, client, tmp_path):
     _, token = add_user(app, "eve")
     cases = {

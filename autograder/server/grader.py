@@ -24,7 +24,7 @@ from autograder.server.db import make_engine, session_scope, sessions
 from autograder.server.jobs import MAX_ATTEMPTS, claim, finish, requeue_running
 from autograder.server.models import Submission
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 MAX_RESTARTS = 1000        # grading processes restarted in one server's life, then we stop trying
 
 

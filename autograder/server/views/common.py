@@ -41,6 +41,7 @@ def submission_dict(submission: Submission, full: bool = True) -> dict:
             "penalty": submission.penalty, "score": submission.score, "max_score": submission.max_score,
             "graded_at": submission.graded_at.isoformat() + "Z" if submission.graded_at else None,
             "url": url_for("pages.submission", submission_id=submission.id, _external=True),
+            "api_url": url_for("api.get_submission", submission_id=submission.id, _external=True),
             "feedback_url": url_for("pages.feedback", submission_id=submission.id, _external=True)}
     if full and submission.result_json:
         data["result"] = student_result(json.loads(submission.result_json))
