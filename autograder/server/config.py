@@ -28,7 +28,7 @@ class ServerConfig:
     budget_seconds: float = 120.0         # wall seconds to grade one submission
     passback_backoff: float = 2.0         # first retry after this many seconds, doubling
     passback_max_backoff: float = 600.0
-    passback_max_attempts: int = 12       # then the row is marked failed (a TA can see it)
+    passback_max_attempts: int = 50       # about 7 hours of tries; then `failed` (listed for the TA)
     behind_proxy: bool = False            # trust X-Forwarded-Proto/Host from one proxy (gunicorn + nginx)
     extra: dict = field(default_factory=dict)
 

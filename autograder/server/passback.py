@@ -4,7 +4,7 @@ A grade and its outbox row are written in one transaction (`jobs.finish`).
 Here a row is claimed (`pending → sending`), posted through pylti1p3's
 Assignment and Grade Services, and marked `sent`. A refused or failed post goes
 back to `pending` with its next try doubled (2 s, 4 s, … up to 10 min), and is
-marked `failed` after `passback_max_attempts` (the TA page lists those). The
+marked `failed` after `passback_max_attempts` (50 tries, about 7 hours; the TA page lists those). The
 score carries the row's fixed timestamp, so if the server dies between the
 platform's answer and our commit, the one re-post is the same score at the same
 time, which AGS platforms treat as the same grade.
