@@ -32,12 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roster", metavar="CSV", help="import students and print their sign-in links")
     parser.add_argument("--lti-platform", metavar="JSON", help="register an LMS: a JSON file with issuer, "
                         "client_id, auth_login_url, auth_token_url, key_set_url, deployment_ids")
+    parser.add_argument("--settings", metavar="JSON", help='assignment settings, e.g. {"activations": '
+                        '{"due_at": "2027-03-01T23:59", "late_policy": "penalty", "penalty_percent": 10, '
+                        '"max_per_hour": 20, "seed": 0, "enabled": true}} (a file, or the JSON itself)')
     parser.add_argument("--passback-backoff", type=float, default=2.0, help=argparse.SUPPRESS)
 
 
 def _setup(args, config, factory, base: str) -> None:
     """First TA, roster, platform: everything printed goes to stdout, once."""
     from autograder.server.accounts import ensure_first_ta, import_roster, issue_token
+    from autograder.server.course import apply_settings
     from autograder.server.db import session_scope
     from autograder.server.views.ta import register_platform
     with session_scope(factory) as db:
@@ -50,6 +54,13 @@ def _setup(args, config, factory, base: str) -> None:
         if args.roster:
             for student, token in import_roster(db, Path(args.roster).read_text(encoding="utf-8-sig")):
                 print(f"sign-in link for {student.name}: {base}/signin/{token}")
+        if args.settings:
+            text = args.settings if args.settings.lstrip().startswith("{") else Path(args.settings).read_text()
+            for assignment_id, values in json.loads(text).items():
+                setting = apply_settings(db, assignment_id, values)
+                print(f"settings of {assignment_id}: open {setting.enabled}, due {setting.due_at or '-'}, "
+                      f"late {setting.late_policy} ({100 * setting.penalty_per_day:g}%/day), "
+                      f"{setting.max_per_hour}/hour, seed {setting.seed}")
         if args.lti_platform:
             spec = json.loads(Path(args.lti_platform).read_text())
             platform = register_platform(db, issuer=spec["issuer"], client_id=str(spec["client_id"]),
@@ -87,7 +98,12 @@ def run(args: argparse.Namespace) -> int:
         from autograder.server.app import create_app
         server = make_server(args.host, args.port, create_app(config, engine), threaded=True)
     base = f"http://{args.host}:{server.server_port if server else args.port}"
-    _setup(args, config, factory, base)
+    try:
+        _setup(args, config, factory, base)
+    except (ValueError, KeyError, OSError) as exc:    # a bad --settings, --roster or --lti-platform
+        if server is not None:
+            server.server_close()
+        raise UsageError(str(exc).strip('"')) from None
     grader = (DaskGrader(config, args.scheduler) if args.scheduler else Grader(config)).start()
     passback = Passback(config, factory).start()
     stop = threading.Event()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -11,6 +10,7 @@ from autograder.assignments import UnknownAssignment, all_assignments, get
 from autograder.batch.store import grades_csv
 from autograder.reports.class_report import render_class_report
 from autograder.server.accounts import audit, current_user, import_roster, ta_required
+from autograder.server.course import apply_settings
 from autograder.server.intake import settings_for
 from autograder.server.models import Audit, LtiPlatform, Outbox, Submission, User
 from autograder.server.regrade import latest_submissions, regrade_stale
@@ -54,18 +54,12 @@ def dashboard():
 @ta_required
 def settings(assignment_id: str):
     assignment = _assignment(assignment_id)
-    setting = settings_for(g.db, assignment.id, create=True)
     form = request.form
     try:
-        setting.enabled = form.get("enabled") == "on"
-        due = form.get("due_at", "").strip()
-        setting.due_at = datetime.fromisoformat(due) if due else None
-        setting.late_policy = form.get("late_policy", "accept")
-        if setting.late_policy not in ("accept", "penalty", "refuse"):
-            raise ValueError("late policy must be accept, penalty or refuse")
-        setting.penalty_per_day = min(1.0, max(0.0, float(form.get("penalty_per_day") or 0) / 100))
-        setting.max_per_hour = max(1, min(1000, int(form.get("max_per_hour") or 20)))
-        setting.seed = int(form.get("seed") or 0)
+        setting = apply_settings(g.db, assignment.id, {
+            "enabled": form.get("enabled") == "on", "due_at": form.get("due_at", ""),
+            "late_policy": form.get("late_policy", "accept"), "penalty_percent": form.get("penalty_per_day"),
+            "max_per_hour": form.get("max_per_hour"), "seed": form.get("seed")})
     except ValueError as exc:
         g.db.rollback()
         flash(f"Not saved: {exc}", "error")
