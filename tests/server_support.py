@@ -39,10 +39,27 @@ def zipped(name: str, text: str) -> bytes:
 
 
 def make_app(tmp_path: Path, **overrides):
-    config = ServerConfig(tmp_path / "data", **overrides)
+    """An app on SQLite in tmp_path, or on an emptied $NNGRADE_TEST_DATABASE_URL (e.g. PostgreSQL)."""
+    import os
+    url = os.environ.get("NNGRADE_TEST_DATABASE_URL", "")
+    if url:
+        empty_database(url)
+    config = ServerConfig(tmp_path / "data", database_url=url, **overrides)
     app = create_app(config)
     app.config["TESTING"] = True
     return app
+
+
+def empty_database(url: str) -> None:
+    from sqlalchemy import text
+
+    from autograder.server.db import make_engine
+    from autograder.server.models import Base
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
 
 
 def factory(app):
