@@ -46,8 +46,9 @@ def dashboard():
     failed = g.db.scalars(select(Outbox).where(Outbox.status == "failed").limit(50)).all()
     students = g.db.scalars(select(User).where(User.role == "student").order_by(User.name).limit(2000)).all()
     log = g.db.scalars(select(Audit).order_by(Audit.id.desc()).limit(30)).all()
+    names = dict(g.db.execute(select(User.id, User.name).where(User.id.in_({e.user_id for e in log}))).all())
     return render_template("ta.html", user=current_user(), rows=rows, platforms=platforms,
-                           failed=failed, students=students, log=log)
+                           failed=failed, students=students, log=log, names=names)
 
 
 @bp.post("/assignments/<assignment_id>")
