@@ -85,8 +85,12 @@ def outbox(serve: Serve) -> Counter:
         return Counter(dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()))
 
 
-def check_all(serve: Serve, platform: Platform, sent: list[tuple[int, str]]) -> None:
-    """Every submission graded once, scored as its kind deserves, and passed back exactly once."""
+def check_all(serve: Serve, platform: Platform, sent: list[tuple[int, str]], reposts: int = 0) -> None:
+    """Every submission graded once, scored as its kind deserves, and passed back exactly once.
+
+    `reposts`: a kill -9 between the platform's answer and our commit may re-post that one score
+    (same user, same timestamp: the same grade to the platform); nothing else may be posted twice.
+    """
     table = rows(serve)
     assert sorted(table) == sorted(i for i, _ in sent)
     for sub_id, kind in sent:
@@ -94,8 +98,9 @@ def check_all(serve: Serve, platform: Platform, sent: list[tuple[int, str]]) -> 
         assert (status, times) == ("graded", 1), (sub_id, kind, status, times)
         assert expected(kind, score, json.loads(result)["status"]), (sub_id, kind, score)
     stamps = Counter((s["userId"], s["timestamp"]) for s in platform.scores)
-    assert len(stamps) == len(sent) and max(stamps.values()) == 1
-    assert sorted(s["scoreGiven"] for s in platform.scores) == sorted(table[i][1] for i, _ in sent)
+    assert len(stamps) == len(sent) and sum(stamps.values()) - len(stamps) <= reposts
+    given = {(s["userId"], s["timestamp"]): s["scoreGiven"] for s in platform.scores}
+    assert sorted(given.values()) == sorted(table[i][1] for i, _ in sent)
 
 
 def test_200_submissions_from_50_concurrent_students(course):
@@ -135,7 +140,7 @@ def test_kill_9_during_grading_loses_nothing_and_passes_back_once(course):
     assert "re-queued" in serve.log.read_text() or all(before[i][0] == "queued" for i in unfinished)
     wait_for(lambda: all(r[0] == "graded" for r in rows(serve).values()), 300, "every grade after restart")
     wait_for(lambda: outbox(serve)["sent"] == len(sent), 120, "every score at the platform")
-    check_all(serve, platform, sent)
+    check_all(serve, platform, sent, reposts=1)
     for sub_id, row in before.items():                  # what was graded before the kill was kept
         if row[0] == "graded":
             assert rows(serve)[sub_id][1:3] == row[1:3]
