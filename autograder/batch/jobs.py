@@ -25,13 +25,12 @@ class Settings:
     assignment: str
     seed: int = 0
     budget_seconds: float = 120.0
-    hide: tuple[str, ...] = ()        # folders no worker may read: the class folder, OUT
 
 
 def make_job(settings: Settings, student: str, path: Path | None, error: str = "") -> dict:
     """Read one student's submission into a job (never raises for a bad submission)."""
     job = {"assignment": settings.assignment, "student": student, "seed": settings.seed,
-           "budget_seconds": settings.budget_seconds, "hide": list(settings.hide),
+           "budget_seconds": settings.budget_seconds,
            "source": None, "sha256": "", "notes": [], "error": error}
     if error:
         return job
@@ -89,8 +88,7 @@ def grade_job(job: dict) -> dict:
         path.write_text(job["source"], encoding="utf-8")
         try:
             result = grade_submission(job["assignment"], path, seed=job["seed"], student=job["student"],
-                                      sandbox=_zygote(), hide=[Path(p) for p in job["hide"]],
-                                      budget_seconds=job["budget_seconds"])
+                                      sandbox=_zygote(), budget_seconds=job["budget_seconds"])
         except Exception as exc:  # noqa: BLE001 - one submission must never stop the class
             zygote = getattr(_local, "zygote", None)
             if zygote is not None:          # start afresh: the zygote may be what broke

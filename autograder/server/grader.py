@@ -33,7 +33,9 @@ def job_for(config: ServerConfig, db, submission_id: int) -> dict:
     from autograder.server.intake import settings_for, submission_path
     submission = db.get(Submission, submission_id)
     setting = settings_for(db, submission.assignment)
-    settings = Settings(submission.assignment, setting.seed, config.budget_seconds, (str(config.data),))
+    # The sandbox's walls are an allow-list: a worker sees neither DATA nor other submissions.
+    settings = Settings(assignment=submission.assignment, seed=setting.seed,
+                        budget_seconds=config.budget_seconds)
     path = submission_path(config, submission)
     if not path.is_file():
         return make_job(settings, submission.user.name, None, f"the file of submission "
