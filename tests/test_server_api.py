@@ -307,3 +307,16 @@ def test_hostile_submissions_score_zero_and_the_server_goes_on(app, client, tmp_
         assert answer["status"] == "graded" and answer["score"] == 0, answer["filename"]
     assert client.get(f"/api/submissions/{good}", headers=bearer(token)).get_json()["score"] == 100
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_job_that_keeps_killing_its_grading_process_is_recorded_as_crashed(app, client):
+    from autograder.server.jobs import MAX_ATTEMPTS, requeue_running
+    _, token = add_user(app, "rex")
+    sub_id = upload(client, token, "activations.py", correct_source()).get_json()["id"]
+    for n in range(MAX_ATTEMPTS):            # each time its process died: re-queued by the watchdog
+        assert claim(factory(app), f"process-{n}")[2] == n + 1
+        assert requeue_running(factory(app), worker=f"process-{n}") == 1
+    assert drain(app) == 1
+    answer = client.get(f"/api/submissions/{sub_id}", headers=bearer(token)).get_json()
+    assert answer["status"] == "graded" and answer["score"] == 0
+    assert "crashed the grading process 3 times" in answer["result"]["message"]
