@@ -24,6 +24,7 @@ COMMANDS = {
     "release": ("autograder.release.command", "build the student handout"),
     "export": ("autograder.exporters.command", "export to an LMS: Gradescope, Canvas, Moodle, nbgrader, otter"),
     "similarity": ("autograder.similarity.command", "who copied from whom: ranked similar pairs, locally"),
+    "serve": ("autograder.server.command", "the submission service: upload, instant feedback, LTI 1.3"),
     "demo": ("autograder.commands.demo", "grade the bundled example submissions (correct, buggy, hostile)"),
 }
 
