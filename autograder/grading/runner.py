@@ -5,7 +5,10 @@
                                                  ▼                    ▼
                                            ungradable         sandboxed worker
 
-The grading process runs the suites; student code runs only in workers.
+The grading process runs the suites; student code runs only in workers. The
+suite is collected once per process and suite version (`session.py`); every
+submission runs the collected tests again, and an edited suite is collected
+anew before the next submission.
 A bad submission never raises here: it becomes an `ungradable` result or
 failed tests. A broken *suite* raises `GradingError` (that is our bug).
 """
@@ -16,15 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 from autograder import __version__
 from autograder.assignments import ROOT, SOLUTIONS_DIR, SUITES_DIR, get
-from autograder.grading.plugin import SandboxPlugin
+from autograder.grading.session import SuiteError, suite_session
 from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
-from student_lib.testing import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
 
@@ -52,47 +52,31 @@ def folders_to_keep() -> list[Path]:
     return [p.resolve() for p in paths]
 
 
+def _suite(assignment_id: str):
+    try:
+        return suite_session(assignment_id)    # the current suite, collected once per version
+    except SuiteError as exc:
+        raise GradingError(f"the {assignment_id} suite is broken: {exc}") from None
+
+
 def _ungradable(assignment, student, seed, start, message, sha="", isolation=None) -> GradeResult:
+    suite = _suite(assignment.id)
     return GradeResult(assignment.id, student, "ungradable", seed, time.monotonic() - start, [],
-                       max_score(assignment.id), message=message, isolation=isolation or {},
-                       submission_sha256=sha, suite_version=assignment.suite_version(),
+                       suite.max_score, message=message, isolation=isolation or {},
+                       submission_sha256=sha, suite_version=suite.version,
                        nngrade_version=__version__)
 
 
-_MAX_SCORES: dict[str, float] = {}
-
-
 def max_score(assignment_id: str) -> float:
-    """The assignment's max score, from collecting its tests (no student code involved)."""
-    if assignment_id not in _MAX_SCORES:
-        _MAX_SCORES[assignment_id] = sum(g.points for g in collect_rubric(assignment_id))
-    return _MAX_SCORES[assignment_id]
+    """The assignment's max score, from its current suite (no student code involved)."""
+    return sum(g.points for g in collect_rubric(assignment_id))
 
 
 def collect_rubric(assignment_id: str) -> list:
-    """The `Grade` entries of every test of the assignment, in order."""
-    from student_lib.testing import read_grade
-
-    class Collect:
-        def __init__(self):
-            self.items = []
-
-        def pytest_collection_modifyitems(self, items):
-            self.items = [read_grade(i) for i in items]
-
-    assignment = get(assignment_id)
-    if not assignment.test_files():
+    """The `Grade` entries of every test of the assignment's current suite, in order."""
+    if not get(assignment_id).test_files():
         return []
-    collector = Collect()
-    code = run_pytest(_pytest_args(get(assignment_id), 0) + ["--collect-only"], [collector])
-    if code not in (0, 5) or any(g is None for g in collector.items):
-        raise GradingError(f"the {assignment_id} suite does not collect cleanly (exit {int(code)})")
-    return collector.items
-
-
-def _pytest_args(assignment, seed: int) -> list[str]:
-    return [*(str(p) for p in assignment.test_files()), "-c", str(SUITES_DIR / "pytest.ini"),
-            "--rootdir", str(SUITES_DIR), "--nngrade-seed", str(seed)]
+    return list(_suite(assignment_id).rubric)
 
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
@@ -121,21 +105,17 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
                                  backend.isolation)
             result.output = backend.output.text()
             return result
-        if not assignment.test_files():
-            raise GradingError(f"the {assignment_id} assignment has no tests")
-        plugin = SandboxPlugin(backend)
-        code = run_pytest(_pytest_args(assignment, seed), [plugin])
-        if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
-                                                                   pytest.ExitCode.USAGE_ERROR):
-            raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
-                               + "; ".join(plugin.collection_errors + plugin.ungraded)[:4000])
-        tests = plugin.outcomes
+        suite = _suite(assignment_id)
+        tests = suite.run(backend, seed)
+        if len(tests) != len(suite.rubric):
+            raise GradingError(f"the {assignment_id} suite reported {len(tests)} outcomes for "
+                               f"{len(suite.rubric)} tests")
         backend.close()
         return GradeResult(assignment.id, student, "graded", seed, time.monotonic() - start, tests,
-                           round(sum(t.max_score for t in tests), 6), output=backend.output.text(),
+                           suite.max_score, output=backend.output.text(),
                            message="; ".join(prepared.notes), isolation=backend.isolation,
                            submission_sha256=prepared.sha256,
-                           suite_version=assignment.suite_version(), nngrade_version=__version__)
+                           suite_version=suite.version, nngrade_version=__version__)
     finally:
         if backend is not None:
             backend.close()
