@@ -123,3 +123,18 @@ def test_a_suite_edit_during_a_batch_is_graded_from_the_next_submission_on(tmp_p
         assert r["max_score"] == (102 if new else 100)
         assert ("relu_grad: added by the ta" in [t["name"] for t in r["tests"]]) is new
         assert r["score"] == r["max_score"]
+
+
+def test_each_run_gets_its_own_seed_and_a_fresh_partial_credit(tiny_suite):
+    tiny_suite.write_text(TINY + '''
+
+@pytest.mark.grade(points=2, function="relu_grad")
+def test_relu_grad_seeded(student, seed, credit):
+    """Half marks unless the seed is 3."""
+    if seed != 3:
+        credit(0.5, "not seed 3")
+''')
+    session = suite_session("activations")
+    scores = [grade_submission("activations", SOLUTION, seed=s).score for s in (3, 0, 3)]
+    assert scores == [3, 2, 3]      # seed 3 after seed 0: no partial credit left over from the run before
+    assert suite_session("activations") is session
