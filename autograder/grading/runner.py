@@ -95,7 +95,8 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
             prepared = prepare(submission, assignment.student_file, workdir)
         except SubmissionError as exc:
             return _ungradable(assignment, student, seed, start, str(exc))
-        zygote.start()
+        zygote.start()                 # a new zygote starts up while the suite is collected here
+        suite = _suite(assignment_id)
         backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds,
                                  hide=folders_to_hide([submission.resolve().parent, *hide]),
                                  keep=folders_to_keep())
@@ -105,7 +106,6 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
                                  backend.isolation)
             result.output = backend.output.text()
             return result
-        suite = _suite(assignment_id)
         tests = suite.run(backend, seed)
         if len(tests) != len(suite.rubric):
             raise GradingError(f"the {assignment_id} suite reported {len(tests)} outcomes for "
