@@ -36,7 +36,7 @@ def pytest_cmdline_main(config):
     named = [a for a in config.invocation_params.args if not str(a).startswith("-")
              and Path(str(a).split("::")[0]).exists()]
     if config.option.numprocesses is None and not named and not config.option.collectonly:
-        config.option.numprocesses = "auto"
+        config.option.numprocesses = len(os.sched_getaffinity(0))   # the cores we may use, not the host's
 
 
 @pytest.fixture(scope="session")
