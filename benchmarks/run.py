@@ -1,15 +1,23 @@
 """nngrade against nbgrader and otter-grader, on this machine, in one run; writes RESULTS.md.
 
-    python benchmarks/run.py                 # the full run (about 15–30 minutes on 2 cores)
-    python benchmarks/run.py --smoke --no-peers --out /tmp/r.md    # seconds: proves it runs
+    python benchmarks/run.py                 # the full run (about 20–40 minutes on 2 cores)
+    python benchmarks/run.py --smoke --no-peers --out /tmp/r.md    # a minute: proves it runs
 
-Measured (wall time; peak RSS and PSS of the whole process tree, sampled):
+First the goals table of issue 12, each figure next to nbgrader and otter measured
+in the same run; then the details. Measured (wall time; peak RSS and PSS of the
+whole process tree, sampled):
 1. one correct submission, graded by `nbgrader autograde` (one student), by
-   `otter run`, and by `nngrade grade` (the median of --reps runs each);
+   `otter run`, and by `nngrade grade`, in turn (A B A B ...: ratios pair by pair);
 2. `nngrade batch` on --n generated submissions (correct, buggy and hostile,
-   from `autograder.examples`) at -j 1 and -j 2;
+   from `autograder.examples`) at each -j, and on --n-correct correct ones at -j 2
+   (the amortised time per submission);
 3. `python -m student_lib check` on the correct file (a student's feedback loop);
-4. the correct solution graded --zygote-n times through one Zygote (issue 3).
+4. the correct solution graded --zygote-n times through one Zygote (issue 3);
+5. a submission whose every function loops forever; `nngrade demo`; one sandboxed
+   call's round trip; pytest's own cost per run (collection reused or not);
+6. the project's tests: `-m "not integration"` (the inner loop) and the full suite.
+Heavy figures (demo, loop forever, test tiers) are skipped by --smoke.
+A hand-written "## Profile" section of the previous RESULTS.md is kept.
 """
 from __future__ import annotations
 
@@ -28,8 +36,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import call_bench  # noqa: E402
+import figures  # noqa: E402
+import goals  # noqa: E402
 import measure  # noqa: E402
 import peers  # noqa: E402
+import pytest_overhead  # noqa: E402
 import zygote_bench  # noqa: E402
 
 ASSIGNMENT = "activations"
@@ -45,34 +57,41 @@ def median_run(cmd, reps: int, cwd=None) -> dict:
 
 
 def per_submission(work: Path, reps: int, with_peers: bool) -> dict[str, dict]:
+    """Each peer in turn with `nngrade grade` (A B A B ...); the rows and each peer's paired ratio."""
     from autograder.assignments import get
+    solution = str(get(ASSIGNMENT).solution)
+
+    def nngrade(tag):
+        return lambda i: ["nngrade", "grade", ASSIGNMENT, solution, "--json", str(work / f"grade{tag}{i}.json")]
     rows = {}
     if with_peers:
         students = [f"s{i}" for i in range(reps)]
         course = peers.nbgrader_course(work / "nbgrader", students)
-        rows["nbgrader autograde (1 student)"] = median_run(
-            lambda i: ["nbgrader", "autograde", "relu", "--student", students[i], "--force"], reps, cwd=course)
+        pair = figures.paired(lambda i: ["nbgrader", "autograde", "relu", "--student", students[i], "--force"],
+                              nngrade("nb"), reps, cwd_a=course)
+        rows["nbgrader autograde (1 student)"] = {**pair["a"], "paired_ratio": pair["ratio"]}
         zip_path, submission = peers.otter_assignment(work / "otter")
         outs = [work / "otter" / f"out{i}" for i in range(reps)]
         for out in outs:
             out.mkdir()
-        rows["otter run"] = median_run(
-            lambda i: ["otter", "run", "-a", str(zip_path), "-o", str(outs[i]), str(submission)], reps)
+        pair = figures.paired(lambda i: ["otter", "run", "-a", str(zip_path), "-o", str(outs[i]), str(submission)],
+                              nngrade("ot"), reps)
+        rows["otter run"] = {**pair["a"], "paired_ratio": pair["ratio"]}
         scores = [json.loads((out / "results.json").read_text())["tests"][-1]["score"] for out in outs]
         assert scores == [2.0] * reps, f"otter did not give the correct submission 2/2: {scores}"
-    solution = str(get(ASSIGNMENT).solution)
-    rows["nngrade grade"] = median_run(
-        lambda i: ["nngrade", "grade", ASSIGNMENT, solution, "--json", str(work / f"grade{i}.json")], reps)
+    rows["nngrade grade"] = median_run(nngrade(""), reps)
     return rows
 
 
-def class_folder(root: Path, n: int) -> Counter:
+def class_folder(root: Path, n: int, correct_only: bool = False) -> Counter:
     """n submissions: every hostile example once, ~30 % buggy (cycling the bugs), the rest correct."""
     from autograder.examples import materialize
     examples = materialize(ASSIGNMENT, root / "_examples")
     hostile = sorted(k for k in examples if k.startswith("hostile_"))
     buggy = sorted(k for k in examples if k.startswith("buggy_"))
-    if n < 10:      # smoke: one of each kind, the quick hostile one
+    if correct_only:
+        plan = ["correct"] * n
+    elif n < 10:      # smoke: one of each kind, the quick hostile one
         plan = (["correct", *buggy[:1], "hostile_exit_at_import"] * n)[:n]
     else:
         n_buggy = (3 * n) // 10 if buggy else 0
@@ -85,12 +104,13 @@ def class_folder(root: Path, n: int) -> Counter:
     return Counter(k.split("_")[0] for k in plan)
 
 
-def batch(work: Path, n: int, jobs: list[int]) -> tuple[Counter, dict[int, dict]]:
-    kinds = class_folder(work / "batch", n)
+def batch(work: Path, n: int, jobs: list[int], correct_only: bool = False) -> tuple[Counter, dict[int, dict]]:
+    work = work / ("batch_correct" if correct_only else "batch")
+    kinds = class_folder(work, n, correct_only)
     rows = {}
     for j in jobs:
-        out = work / "batch" / f"out_j{j}"
-        m = measure.run(["nngrade", "batch", ASSIGNMENT, str(work / "batch" / "class"), "-o", str(out),
+        out = work / f"out_j{j}"
+        m = measure.run(["nngrade", "batch", ASSIGNMENT, str(work / "class"), "-o", str(out),
                          "-j", str(j)], timeout=3600)
         if m.returncode != 0:
             raise RuntimeError(f"nngrade batch -j {j} failed:\n{m.output[-2000:]}")
@@ -144,7 +164,19 @@ def tool_versions() -> str:
     return ", ".join(versions)
 
 
-def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> str:
+def kept_profile(path: Path) -> list[str]:
+    """The hand-written '## Profile' section of the previous results, if any (it is analysis, not a run)."""
+    if not path.exists():
+        return []
+    text = path.read_text()
+    start = text.find("\n## Profile")
+    if start < 0:
+        return []
+    end = text.find("\n## ", start + 1)
+    return text[start + 1:end if end > 0 else len(text)].rstrip().splitlines() + [""]
+
+
+def report(args, started, load_before, rows, kinds, batch_rows, check, loop, figs) -> str:
     from autograder.assignments import get
     base = rows["nngrade grade"]["seconds"]
     lines = ["# Benchmarks: nngrade, nbgrader and otter-grader on one machine", "",
@@ -152,6 +184,7 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> 
              f"{' --smoke' if args.smoke else ''}` on {machine()}.", f"Versions: {tool_versions()}.",
              f"Load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f} "
              f"(the machine was shared with other work: absolute times are noisy, ratios less so).", "",
+             *goals.table(figs), *kept_profile(args.out),
              "## 1. One correct submission, graded alone", "",
              "nbgrader and otter grade a one-function question (`relu`, a visible and a hidden test); "
              f"nngrade grades the whole `{ASSIGNMENT}` assignment ({len(get(ASSIGNMENT).functions)} "
@@ -187,7 +220,15 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop) -> 
               f"submission (first {loop['first_s']:.2f} s), peak tree RSS {loop['peak_rss_mb']:.0f} MB "
               f"(PSS {loop['peak_pss_mb']:.0f} MB), scores {loop['scores']}. One `nngrade grade` call, "
               f"start-up included: {base:.2f} s (table 1).", "",
-              "## Targets", ""]
+              "## 5. Sandboxed calls and pytest's own cost", "",
+              f"`python benchmarks/call_bench.py -n {figs['call']['n']}`: median {figs['call']['median_ms']:.3f} ms "
+              f"a round trip (90th percentile {figs['call']['p90_ms']:.3f} ms).", "",
+              f"`python benchmarks/pytest_overhead.py`: {figs['pytest']['tests']} tests, a submission whose every "
+              f"call fails at once: `pytest.main` per submission {1000 * figs['pytest']['main_s']:.1f} ms; the suite "
+              f"collected once ({1000 * figs['pytest']['collect_s']:.0f} ms per process and suite version) then "
+              f"{1000 * figs['pytest']['session_s']:.1f} ms per submission "
+              f"({1000 * figs['pytest']['session_s'] / figs['pytest']['tests']:.2f} ms a test).", "",
+              "## Targets (issue 4)", ""]
     for name in ("nbgrader autograde (1 student)", "otter run"):
         if name in rows:
             ratio = rows[name]["seconds"] / best
@@ -210,23 +251,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=None, help="runs per single-submission tool (default 3)")
     parser.add_argument("--zygote-n", type=int, default=None, help="gradings in the Zygote loop (default 20)")
     parser.add_argument("--jobs", default="1,2", help="the -j values for the batch (default 1,2)")
+    parser.add_argument("--n-correct", type=int, default=None,
+                        help="correct submissions for the amortised figure at -j 2 (default 100)")
+    parser.add_argument("--no-tests", action="store_true", help="skip timing the project's own test tiers")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     n = args.n or (3 if args.smoke else 200)
+    n_correct = args.n_correct or (4 if args.smoke else 100)
     reps = args.reps or (1 if args.smoke else 3)
     zn = args.zygote_n or (1 if args.smoke else 20)
     started, load_before = datetime.datetime.now(datetime.timezone.utc), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="nngrade-bench-") as tmp:
         work = Path(tmp)
-        print("1/4 one submission: nbgrader, otter, nngrade ...", flush=True)
+        print("1/7 one submission: nbgrader, otter, nngrade, in turn ...", flush=True)
         rows = per_submission(work, reps, with_peers=not args.no_peers)
-        print(f"2/4 nngrade batch on {n} submissions ...", flush=True)
-        kinds, batch_rows = batch(work, n, [int(j) for j in args.jobs.split(",")])
-        print("3/4 student_lib check ...", flush=True)
+        print(f"2/7 nngrade batch on {n} submissions, and on {n_correct} correct ones at -j 2 ...", flush=True)
+        jobs = [int(j) for j in args.jobs.split(",")]
+        kinds, batch_rows = batch(work, n, jobs)
+        _, correct_rows = batch(work, n_correct, [2], correct_only=True)
+        print("3/7 student_lib check ...", flush=True)
         check = check_latency(work, reps)
-        print("4/4 one Zygote, many gradings ...", flush=True)
+        print("4/7 one Zygote, many gradings ...", flush=True)
         loop = zygote_bench.zygote_loop(ASSIGNMENT, zn)
-    text = report(args, started, load_before, rows, kinds, batch_rows, check, loop)
+        print("5/7 one sandboxed call; pytest's own cost ...", flush=True)
+        figs = {"call": call_bench.round_trips(200 if args.smoke else 5000),
+                "pytest": pytest_overhead.measure(ASSIGNMENT, 3 if args.smoke else 20),
+                "per_submission_s": correct_rows[2]["seconds"] / n_correct,
+                "grade_s": rows["nngrade grade"]["seconds"], "mixed_n": n,
+                "peers": {name.split(" ")[0]: row for name, row in rows.items() if name != "nngrade grade"}}
+        figs["call_ms"] = figs["call"]["median_ms"]
+        if 2 in batch_rows:
+            figs["mixed_s"] = batch_rows[2]["seconds"]
+        if not args.smoke:
+            print("6/7 a submission that loops forever; nngrade demo ...", flush=True)
+            figs["loop"] = figures.loop_forever(work)
+            figs["demo"] = figures.demo()
+            if not args.no_tests:
+                print("7/7 the project's tests: the inner loop, then the full suite ...", flush=True)
+                figs["tiers"] = figures.test_tiers(["quick", "full"])
+    text = report(args, started, load_before, rows, kinds, batch_rows, check, loop, figs)
     args.out.write_text(text)
     print(text)
     return 0

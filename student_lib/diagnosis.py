@@ -34,7 +34,14 @@ class RecordDiagnosis:
             self._seen[item.nodeid] = (property_of(read_grade(item).name, mark.kwargs.get("property")),
                                        symptom)
 
-    def pytest_sessionfinish(self, session):
-        for outcome in collected_outcomes(session.config):
+    def reset(self) -> None:
+        """Forget the last run (a collected session runs its tests once per submission)."""
+        self._seen.clear()
+
+    def apply(self, outcomes) -> None:
+        for outcome in outcomes:
             if outcome.nodeid in self._seen:
                 outcome.property, outcome.symptom = self._seen[outcome.nodeid]
+
+    def pytest_sessionfinish(self, session):
+        self.apply(collected_outcomes(session.config))

@@ -1,4 +1,4 @@
-"""backprop's hidden suite as a rubric: fair to correct code on every seed, fast enough.
+"""backprop's hidden suite as a rubric: fair to correct code on every seed.
 
 The solution is graded in-process here (the sandbox's own checks are in
 test_grading_examples and test_backprop_variants), on seeds 0..9 for
@@ -10,7 +10,6 @@ from __future__ import annotations
 from autograder.assignments import get
 from autograder.grading import grade_submission
 from autograder.grading.runner import collect_rubric
-from autograder.sandbox import Zygote
 from student_lib.testing import outcomes_in_process
 
 BACKPROP = get("backprop")
@@ -34,17 +33,10 @@ def test_every_function_is_graded_and_the_rubric_reads_well():
     assert 50 <= sum(g.points for g in grades) <= 100
 
 
-def test_a_full_sandboxed_grade_of_the_solution_takes_under_5_seconds():
-    """About 1-1.5 s on an idle 2-core machine; the best of two tries absorbs a busy one."""
-    times = []
-    with Zygote() as zygote:
-        for _ in range(2):
-            result = grade_submission("backprop", BACKPROP.solution, seed=4, sandbox=zygote)
-            assert result.score == result.max_score
-            times.append(result.execution_time)
-            if times[-1] < 5.0:
-                break
-    assert min(times) < 5.0, times
+def test_a_full_sandboxed_grade_of_the_solution_at_another_seed_gets_full_marks(zygote):
+    """Training included (its speed is measured in benchmarks/, not asserted here)."""
+    result = grade_submission("backprop", BACKPROP.solution, seed=4, sandbox=zygote)
+    assert result.status == "graded" and result.score == result.max_score > 0
 
 
 LOOPS = [("    out = np.maximum(x, 0)\n",

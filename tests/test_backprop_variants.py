@@ -12,7 +12,6 @@ import pytest
 
 from autograder.assignments import get
 from autograder.grading import grade_submission
-from autograder.sandbox import Zygote
 
 SOLUTION = get("backprop").solution.read_text()
 
@@ -59,12 +58,6 @@ def edited(edits) -> str:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
-
-
-@pytest.fixture(scope="module")
-def zygote():
-    with Zygote() as z:
-        yield z
 
 
 def grade(tmp_path: Path, text: str, zygote, seed: int = 0):

@@ -15,7 +15,6 @@ import pytest
 from autograder.batch import run_batch
 from autograder.examples import materialize
 from autograder.grading import grade_submission
-from autograder.sandbox import Zygote
 
 ASSIGNMENT = "backprop"      # its suite is the quickest to grade of the three
 
@@ -65,14 +64,13 @@ def test_every_student_gets_a_result_and_nothing_stops_the_batch(klass):
         assert json.loads((out / f"{student}.json").read_text()) == by_id[student]
 
 
-def test_honest_submissions_score_exactly_as_when_graded_alone(klass):
+def test_honest_submissions_score_exactly_as_when_graded_alone(klass, zygote):
     root, out, summary = klass
     by_id = {r["student"]: r for r in summary.results}
-    with Zygote() as zygote:
-        for student, path in [("alice", root / "alice.py"), ("bob", root / "bob"),
-                              ("carol", root / "carol.zip"), ("erin", root / "erin.py")]:
-            alone = grade_submission(ASSIGNMENT, path, seed=3, student=student, sandbox=zygote)
-            assert same_grade(by_id[student], alone.to_dict()) == same_grade(alone.to_dict(), by_id[student])
+    for student, path in [("alice", root / "alice.py"), ("bob", root / "bob"),
+                          ("carol", root / "carol.zip"), ("erin", root / "erin.py")]:
+        alone = grade_submission(ASSIGNMENT, path, seed=3, student=student, sandbox=zygote)
+        assert same_grade(by_id[student], alone.to_dict()) == same_grade(alone.to_dict(), by_id[student])
 
 
 def test_grades_csv_and_class_report(klass):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -199,12 +198,10 @@ def test_wrong_folder_says_where_to_run(tmp_path):
     assert result.returncode == 2 and "several assignments" in result.stdout
 
 
-def test_check_is_fast_and_light(tmp_path):
-    """The whole command in under a second on an idle machine (3 s allowed here: CI is shared)."""
+def test_check_is_light(tmp_path):
+    """check imports nothing heavy (its speed is measured in benchmarks/run.py, not asserted here)."""
     handout(tmp_path, CORRECT)
-    start = time.perf_counter()
     assert run_check(tmp_path).returncode == 0
-    assert time.perf_counter() - start < 3.0
     probe = subprocess.run([sys.executable, "-c", "import sys, student_lib.check, student_lib.__main__; "
                             "print(sorted(m for m in ('matplotlib', 'autograder', 'nbformat') if m in sys.modules))"],
                            capture_output=True, text=True, timeout=60)

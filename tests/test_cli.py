@@ -69,8 +69,29 @@ def test_list_shows_every_assignment_with_points():
     assert "softmax_vjp" in nngrade("list", "activations").stdout
 
 
-def test_demo_grades_correct_buggy_and_hostile_examples():
-    run = nngrade("demo", "--assignment", "activations", timeout=600)
+def test_demo_grades_correct_buggy_and_hostile_examples_in_one_table():
+    run = nngrade("demo", "--assignment", "activations", "-j", "2", timeout=600)
     assert run.returncode == 0, run.stderr
-    for name in ("correct", "buggy_", "hostile_fork_bomb", "hostile_infinite_loop"):
-        assert name in run.stdout
+    rows = {line.split("│")[2].strip(): line.split("│")[3].strip()
+            for line in run.stdout.splitlines() if line.startswith("│ activations")}
+    assert rows["correct"] == "100/100"
+    assert all(score == "0/100" for name, score in rows.items() if name.startswith("hostile_"))
+    assert all(score not in ("100/100", "0/100") for name, score in rows.items() if name.startswith("buggy_"))
+    assert {"hostile_fork_bomb", "hostile_infinite_loop"} <= set(rows) and len(rows) >= 25
+    assert "by 2 process(es)" in run.stdout and "feedback for" not in run.stdout   # -v shows feedback
+    assert run.stderr.startswith("grading") and f"{len(rows)}/" in run.stderr       # the progress bar
+
+
+def test_demo_verbose_prints_every_submissions_feedback(monkeypatch, capsys, tmp_path):
+    from autograder import cli
+    from autograder.commands import demo
+
+    def two_examples(assignment_id, out_dir):
+        examples = materialize(assignment_id, out_dir)
+        return {name: examples[name] for name in ("correct", "buggy_relu_grad_one_at_zero")}
+    monkeypatch.setattr(demo, "materialize", two_examples)
+    assert cli.main(["demo", "--assignment", "activations", "-j", "1", "-v"]) == 0
+    out = capsys.readouterr()
+    assert "feedback for activations / buggy_relu_grad_one_at_zero" in out.out
+    assert "feedback for activations / correct" in out.out
+    assert "relu_grad" in out.out and "2/2" in out.err          # the feedback, and the progress bar

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import venv
 import zipfile
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from autograder.exporters.gradescope_runtime import to_gradescope
 from autograder.grading import grade_submission
 from autograder.grading.runner import collect_rubric
 from autograder.result import GradeResult, TestResult
-from autograder.sandbox import Zygote
+from venvs import make_venv
 
 ASSIGNMENT = "backprop"
 GS_STATUSES = {"passed", "failed"}
@@ -94,8 +93,7 @@ def gradescope_env(tmp_path_factory):
         (root / "source" / name).chmod(0o755)
     (root / "run_autograder").chmod(0o755)
     env_dir = tmp / "venv"   # outside the root, as Gradescope's Python is
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
+    python = make_venv(env_dir, with_pip=False)    # sees this environment's packages, even from a venv
     env = {**os.environ, "NNGRADE_PYTHON": str(python)}
     proc = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, cwd=root,
                           capture_output=True, text=True, timeout=300)
@@ -120,25 +118,24 @@ def run_autograder(root: Path, python: Path, submission: Path) -> dict:
 
 
 @pytest.mark.integration
-def test_zip_grades_like_nngrade_grade(gradescope_env, tmp_path):
+def test_zip_grades_like_nngrade_grade(gradescope_env, tmp_path, zygote):
     root, python = gradescope_env
     examples = materialize(ASSIGNMENT, tmp_path)
     rubric = collect_rubric(ASSIGNMENT)
-    with Zygote() as zygote:
-        for name in ("correct", "buggy_dw_transposed", "hostile_write_results"):
-            data = run_autograder(root, python, examples[name])
-            expected = grade_submission(ASSIGNMENT, examples[name], seed=3, sandbox=zygote)
-            assert data["score"] == pytest.approx(expected.score), name
-            assert [t["name"] for t in data["tests"]] == [t.name for t in expected.tests], name
-            assert {t["status"] for t in data["tests"]} <= GS_STATUSES
-            assert [t["visibility"] for t in data["tests"]] == [g.visibility for g in rubric]
-            assert {t["visibility"] for t in data["tests"]} <= GS_VISIBILITIES
-            assert "after_due_date" in {t["visibility"] for t in data["tests"]}   # the contract tests
-            assert data["extra_data"]["nngrade"]["seed"] == 3
-            # what GitHub Classroom's reporter gets from the same results.json
-            assert sum(t["score"] for t in summary(data)["tests"]) == pytest.approx(data["score"])
-            if name == "correct":
-                assert data["score"] == expected.max_score > 0
-            else:
-                assert data["score"] < expected.max_score
+    for name in ("correct", "buggy_dw_transposed", "hostile_write_results"):
+        data = run_autograder(root, python, examples[name])
+        expected = grade_submission(ASSIGNMENT, examples[name], seed=3, sandbox=zygote)
+        assert data["score"] == pytest.approx(expected.score), name
+        assert [t["name"] for t in data["tests"]] == [t.name for t in expected.tests], name
+        assert {t["status"] for t in data["tests"]} <= GS_STATUSES
+        assert [t["visibility"] for t in data["tests"]] == [g.visibility for g in rubric]
+        assert {t["visibility"] for t in data["tests"]} <= GS_VISIBILITIES
+        assert "after_due_date" in {t["visibility"] for t in data["tests"]}   # the contract tests
+        assert data["extra_data"]["nngrade"]["seed"] == 3
+        # what GitHub Classroom's reporter gets from the same results.json
+        assert sum(t["score"] for t in summary(data)["tests"]) == pytest.approx(data["score"])
+        if name == "correct":
+            assert data["score"] == expected.max_score > 0
+        else:
+            assert data["score"] < expected.max_score
     assert data["extra_data"]["nngrade"]["status"] == "graded"   # ours, not the hostile's fake one

@@ -17,23 +17,24 @@ import nbformat
 import pytest
 
 from autograder.cli import main
-from autograder.examples import materialize
 from autograder.exporters.nbgrader import function_points
 from autograder.grading import grade_submission
-from autograder.sandbox import Zygote
+from autograder.result import GradeResult
 
 ASSIGNMENT = "backprop"
 STUDENTS = {"alice": "correct", "bob": "buggy_dw_transposed"}
 
 
-@pytest.fixture(scope="module")
-def expected(tmp_path_factory):
-    """{student: (submission path, nngrade's GradeResult)} at seed 0."""
-    examples = materialize(ASSIGNMENT, tmp_path_factory.mktemp("examples"))
-    with Zygote() as zygote:
-        return {s: (examples[e], grade_submission(ASSIGNMENT, examples[e], seed=0, student=s,
-                                                  sandbox=zygote))
-                for s, e in STUDENTS.items()}
+@pytest.fixture
+def expected(graded_examples):
+    """{student: (submission path, nngrade's GradeResult)} at seed 0 (graded once, conftest.py)."""
+    files = graded_examples.files(ASSIGNMENT)
+    results = {}
+    for s, e in STUDENTS.items():
+        result = GradeResult.from_dict(graded_examples[ASSIGNMENT][e].to_dict())
+        result.student = s
+        results[s] = (files[e], result)
+    return results
 
 
 def tool(*args: str, cwd: Path) -> str:

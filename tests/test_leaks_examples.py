@@ -1,6 +1,6 @@
 """No hidden-test line and no hidden expected value reaches a student, for every assignment.
 
-Every example submission (the solution and each realistic bug) is graded once;
+Every example submission (the solution and each realistic bug) is graded once (conftest.py);
 everything a student can see about it is searched: the result JSON's text
 fields, the grade table, the HTML report, the markdown (Gradescope) and the
 output of `python -m student_lib check`. Hidden lines are every non-trivial,
@@ -13,9 +13,11 @@ import pytest
 
 from autograder.release.leaks import audit_examples
 
+
 @pytest.fixture(scope="module", params=["activations", "backprop", "relu_approx"])
-def audit(request, tmp_path_factory):
-    return audit_examples(request.param, tmp_path_factory.mktemp(request.param))
+def audit(request, tmp_path_factory, graded_examples):
+    graded = {name: result.to_dict() for name, result in graded_examples[request.param].items()}
+    return audit_examples(request.param, tmp_path_factory.mktemp(request.param), results=graded)
 
 
 def test_examples_were_graded(audit):

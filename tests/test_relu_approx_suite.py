@@ -2,11 +2,9 @@
 
 The solution is graded in-process here (the example bugs in
 test_relu_approx_bugs); one sandboxed grade of the solution checks that
-targets cross the sandbox and that grading is fast.
+targets cross the sandbox and pictures come back.
 """
 from __future__ import annotations
-
-import time
 
 import importlib.util
 import zlib
@@ -16,7 +14,6 @@ import pytest
 
 from autograder.assignments import get
 from autograder.grading import grade_submission
-from autograder.sandbox import Zygote
 from autograder.suites.relu_approx.nets import approximation_credit, approximation_errors
 from student_lib import targets
 from student_lib.testing import outcomes_in_process
@@ -127,11 +124,7 @@ def test_credit_moves_smoothly_and_monotonically_with_the_error():
     assert approximation_credit(1.0, 0.01, 1.0) == 0.0   # as bad as a constant: nothing
 
 
-def test_a_sandboxed_grade_of_the_solution_is_full_and_fast():
-    with Zygote() as zygote:
-        start = time.monotonic()
-        result = grade_submission("relu_approx", RELU.solution, seed=4, sandbox=zygote)
-        seconds = time.monotonic() - start
+def test_a_sandboxed_grade_of_the_solution_is_full_and_shows_pictures(zygote):
+    result = grade_submission("relu_approx", RELU.solution, seed=4, sandbox=zygote)
     assert result.status == "graded" and result.score == result.max_score > 0
     assert any(t.images for t in result.tests if t.function == "approximate")
-    assert seconds < 15   # about 1.5 s on an idle 2-core machine; wide margin for a loaded one

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from autograder.examples import materialize
-from autograder.grading import grade_submission
 from autograder.reports.html import render_result
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,10 +19,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from screenshot_report import find_browser, main as screenshot_main  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    paths = materialize("backprop", tmp_path_factory.mktemp("examples"))
-    return grade_submission("backprop", paths["buggy_db_averaged"], seed=3, student="ada").to_dict()
+@pytest.fixture
+def graded(graded_examples):
+    return {**graded_examples["backprop"]["buggy_db_averaged"].to_dict(), "student": "ada"}
 
 
 def test_report_of_a_real_bug_names_function_and_hint(graded):
@@ -35,6 +32,7 @@ def test_report_of_a_real_bug_names_function_and_hint(graded):
     assert "feedback for ada" in page
 
 
+@pytest.mark.integration
 def test_chromium_renders_the_report(graded, tmp_path):
     assert find_browser(), "chromium is needed for this test (apt-get install chromium)"
     html = tmp_path / "report.html"

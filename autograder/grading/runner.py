@@ -5,7 +5,10 @@
                                                  ▼                    ▼
                                            ungradable         sandboxed worker
 
-The grading process runs the suites; student code runs only in workers.
+The grading process runs the suites; student code runs only in workers. The
+suite is collected once per process and suite version (`session.py`); every
+submission runs the collected tests again, and an edited suite is collected
+anew before the next submission.
 A bad submission never raises here: it becomes an `ungradable` result or
 failed tests. A broken *suite* raises `GradingError` (that is our bug).
 """
@@ -16,17 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 from autograder import __version__
-from autograder.assignments import ROOT, SOLUTIONS_DIR, SUITES_DIR, get
-from autograder.grading.plugin import SandboxPlugin
+from autograder.assignments import SUITES_DIR, get
+from autograder.grading.session import SuiteError, suite_session
 from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
 from student_lib.calls import StudentError
 from student_lib.notebook import CELL_ERRORS, cells_of_module, describe_cell_errors, translate_lines
-from student_lib.diagnosis import RecordDiagnosis
 from student_lib.testing import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
@@ -36,26 +36,31 @@ class GradingError(RuntimeError):
     """The suite itself is broken (collection error, test without a grade marker)."""
 
 
+def _suite(assignment_id: str):
+    try:
+        return suite_session(assignment_id)    # the current suite, collected once per version
+    except SuiteError as exc:
+        raise GradingError(f"the {assignment_id} suite is broken: {exc}") from None
+
+
 def _ungradable(assignment, student, seed, start, message, sha="", isolation=None) -> GradeResult:
+    suite = _suite(assignment.id)
     return GradeResult(assignment.id, student, "ungradable", seed, time.monotonic() - start, [],
-                       max_score(assignment.id), message=message, isolation=isolation or {},
-                       submission_sha256=sha, suite_version=assignment.suite_version(),
+                       suite.max_score, message=message, isolation=isolation or {},
+                       submission_sha256=sha, suite_version=suite.version,
                        nngrade_version=__version__)
 
 
-_MAX_SCORES: dict[str, float] = {}
-
-
 def max_score(assignment_id: str) -> float:
-    """The assignment's max score, from collecting its tests (no student code involved)."""
-    if assignment_id not in _MAX_SCORES:
-        _MAX_SCORES[assignment_id] = sum(g.points for g in collect_rubric(assignment_id))
-    return _MAX_SCORES[assignment_id]
+    """The assignment's max score, from its current suite (no student code involved)."""
+    return sum(g.points for g in collect_rubric(assignment_id))
 
 
 def collect_rubric(assignment_id: str) -> list:
-    """The `Grade` entries of every test of the assignment, in order."""
-    return [grade for grade, _ in collect_tests(assignment_id)]
+    """The `Grade` entries of every test of the assignment's current suite, in order."""
+    if not get(assignment_id).test_files():
+        return []
+    return list(_suite(assignment_id).rubric)
 
 
 def collect_tests(assignment_id: str) -> list:
@@ -75,15 +80,12 @@ def collect_tests(assignment_id: str) -> list:
     if not assignment.test_files():
         return []
     collector = Collect()
-    code = run_pytest(_pytest_args(get(assignment_id), 0) + ["--collect-only"], [collector])
+    args = [*(str(p) for p in assignment.test_files()), "-c", str(SUITES_DIR / "pytest.ini"),
+            "--rootdir", str(SUITES_DIR), "--collect-only"]
+    code = run_pytest(args, [collector])
     if code not in (0, 5) or any(g is None for g, _ in collector.items):
         raise GradingError(f"the {assignment_id} suite does not collect cleanly (exit {int(code)})")
     return collector.items
-
-
-def _pytest_args(assignment, seed: int) -> list[str]:
-    return [*(str(p) for p in assignment.test_files()), "-c", str(SUITES_DIR / "pytest.ini"),
-            "--rootdir", str(SUITES_DIR), "--nngrade-seed", str(seed)]
 
 
 def _cell_failures(backend) -> list[str]:
@@ -112,6 +114,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
         except SubmissionError as exc:
             return _ungradable(assignment, student, seed, start, str(exc))
         zygote.start()
+        suite = _suite(assignment_id)
         backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds)
         cells = cells_of_module(prepared.path.read_text(encoding="utf-8"))   # a notebook's cell map
         error = backend.probe()
@@ -121,24 +124,19 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
                                  backend.isolation)
             result.output = backend.output.text()
             return result
-        if not assignment.test_files():
-            raise GradingError(f"the {assignment_id} assignment has no tests")
         notes = ["; ".join(prepared.notes)] + (_cell_failures(backend) if cells else [])
-        plugin = SandboxPlugin(backend)
-        code = run_pytest(_pytest_args(assignment, seed), [plugin, RecordDiagnosis()])
-        if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
-                                                                   pytest.ExitCode.USAGE_ERROR):
-            raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
-                               + "; ".join(plugin.collection_errors + plugin.ungraded)[:4000])
-        tests = plugin.outcomes
+        tests = suite.run(backend, seed)
+        if len(tests) != len(suite.rubric):
+            raise GradingError(f"the {assignment_id} suite reported {len(tests)} outcomes for "
+                               f"{len(suite.rubric)} tests")
         for t in tests if cells else ():
             t.output = translate_lines(t.output, cells)   # "line 57" of the module -> "cell 4, line 2"
         backend.close()
         return GradeResult(assignment.id, student, "graded", seed, time.monotonic() - start, tests,
-                           round(sum(t.max_score for t in tests), 6), output=backend.output.text(),
+                           suite.max_score, output=backend.output.text(),
                            message="\n".join(filter(None, notes)), isolation=backend.isolation,
                            submission_sha256=prepared.sha256,
-                           suite_version=assignment.suite_version(), nngrade_version=__version__)
+                           suite_version=suite.version, nngrade_version=__version__)
     finally:
         if backend is not None:
             backend.close()

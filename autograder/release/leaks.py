@@ -219,8 +219,11 @@ def check_output(assignment_id: str, submission: Path) -> str:
     return buffer.getvalue()
 
 
-def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
-    """Grade the solution and every bug once; search all student views for secrets."""
+def audit_examples(assignment_id: str, workdir: Path, seed: int = 0, results: dict | None = None) -> Audit:
+    """Grade the solution and every bug once; search all student views for secrets.
+
+    `results`: {example name: result dict} already graded at `seed` (then nothing is graded again).
+    """
     from autograder.examples import bugs, materialize
     from autograder.grading import grade_submission
     from autograder.reports.feedback import by_function
@@ -229,10 +232,13 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0) -> Audit:
     audit = Audit(hidden_secrets())
     public = public_test_names(assignment_id)
     examples = {k: v for k, v in materialize(assignment_id, workdir).items() if not k.startswith("hostile_")}
-    with Zygote() as zygote:
-        for name, path in examples.items():
-            audit.results[name] = grade_submission(assignment_id, path, seed=seed, student=name,
-                                                   sandbox=zygote).to_dict()
+    if results is not None:
+        audit.results = {name: results[name] for name in examples}
+    else:
+        with Zygote() as zygote:
+            for name, path in examples.items():
+                audit.results[name] = grade_submission(assignment_id, path, seed=seed, student=name,
+                                                       sandbox=zygote).to_dict()
     for name, path in examples.items():
         found = feedback_problems(audit.results[name], public, audit.secrets)
         if found:

@@ -1,0 +1,98 @@
+"""Shared fixtures: one sandbox zygote per test process, every bundled example graded once per run.
+
+`python -m pytest` with no file named runs on every core (pytest-xdist); naming
+files (`python -m pytest tests/test_cli.py`) runs them in this process, and
+`-n N` / `-n 0` choose for yourself.
+
+`graded_examples[assignment]` is {example name: GradeResult} for the solution,
+every bug and every hostile example, graded at seed 0 in the sandbox through
+the batch engine (`grade_job`, as `nngrade batch` does). An assignment's examples
+are graded the first time a test asks for them, once per test run: under
+pytest-xdist the results are shared between the worker processes through a
+JSON file in the run's temporary folder, under a lock, so whichever worker
+asks first grades them and the others read them.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.examples import materialize
+from autograder.result import GradeResult
+
+HOSTILE_BUDGET = 15.0     # seconds per hostile example (a `while True` must not cost minutes)
+HONEST_BUDGET = 120.0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The whole suite runs on all cores, unless -n was given or files were named."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    named = [a for a in config.invocation_params.args if not str(a).startswith("-")
+             and Path(str(a).split("::")[0]).exists()]
+    if config.option.numprocesses is None and not named and not config.option.collectonly:
+        config.option.numprocesses = len(os.sched_getaffinity(0))   # the cores we may use, not the host's
+
+
+@pytest.fixture(scope="session")
+def zygote():
+    """One sandbox zygote for the tests of this process that need one and cannot hurt it."""
+    from autograder.sandbox import Zygote
+    with Zygote() as z:
+        yield z
+
+
+class GradedExamples:
+    """{assignment: {example: GradeResult}}, graded on first use; `files[assignment]` are the sources."""
+
+    def __init__(self, shared: Path, local: Path):
+        self.shared, self.local = shared, local
+        self._results: dict[str, dict[str, GradeResult]] = {}
+
+    def files(self, assignment: str) -> dict[str, Path]:
+        return materialize(assignment, self.local / assignment)      # cheap, deterministic
+
+    def __getitem__(self, assignment: str) -> dict[str, GradeResult]:
+        if assignment not in self._results:
+            self._results[assignment] = {name: GradeResult.from_dict(d)
+                                         for name, d in self._load_or_grade(assignment).items()}
+        return self._results[assignment]
+
+    def _load_or_grade(self, assignment: str) -> dict[str, dict]:
+        self.shared.mkdir(parents=True, exist_ok=True)
+        store = self.shared / f"{assignment}.json"
+        with open(self.shared / f"{assignment}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)          # one xdist worker grades, the others wait and read
+            if store.exists():
+                return json.loads(store.read_text())
+            results = grade_examples(assignment, self.files(assignment))
+            store.write_text(json.dumps(results))
+            return results
+
+
+def grade_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
+    """Every example through the batch engine's pool; {name: result dict}."""
+    from autograder.batch.executors import LocalPool
+    from autograder.batch.jobs import Settings, make_job
+    from autograder.batch.runner import default_workers
+
+    hide = (str(next(iter(files.values())).parent),)
+    honest, hostile = (Settings(assignment, 0, b, hide) for b in (HONEST_BUDGET, HOSTILE_BUDGET))
+    jobs = [make_job(hostile if name.startswith("hostile_") else honest, name, path)
+            for name, path in files.items()]
+    jobs.sort(key=lambda job: not job["student"].startswith("hostile_"))    # the slowest first
+    results: dict[str, dict] = {}
+    LocalPool(default_workers()).run(jobs, lambda r: results.__setitem__(r["student"], r))
+    return {name: results[name] for name in files}
+
+
+@pytest.fixture(scope="session")
+def graded_examples(tmp_path_factory) -> GradedExamples:
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "graded-examples"
+    return GradedExamples(shared, tmp_path_factory.mktemp("example-files"))

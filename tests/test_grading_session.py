@@ -1,0 +1,140 @@
+"""The suite is collected once per process and suite version, and an edited suite is never stale.
+
+- same suite version -> the same collected session (the speed-up), the same rubric;
+- an edit of the suite -> the next grade in the same process uses the new rubric;
+- `nngrade batch` running on a copy of the project picks a suite edit up from the
+  next submission on, and every result's rubric matches the suite version it records.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import autograder.assignments as assignments
+from autograder.assignments import get
+from autograder.grading import grade_submission
+from autograder.grading.runner import collect_rubric, max_score
+from autograder.grading.session import close_sessions, forget_modules, suite_session
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTION = get("activations").solution
+
+TINY = '''import numpy as np
+import pytest
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_relu_values(student):
+    """relu gives wrong values."""
+    assert np.array_equal(student.relu(np.array([-1.0, 2.0])), [0.0, 2.0])
+'''
+
+ADDED = '''
+
+@pytest.mark.grade(points=2, function="relu_grad")
+def test_relu_grad_added_by_the_ta(student):
+    """relu_grad(0) must be 0."""
+    assert student.relu_grad(np.array([0.0]))[0] == 0.0
+'''
+
+
+@pytest.fixture
+def tiny_suite(tmp_path, monkeypatch):
+    """The activations suite replaced by a one-test suite in tmp_path (no public tests)."""
+    suites = tmp_path / "suites"
+    (suites / "activations").mkdir(parents=True)
+    (suites / "pytest.ini").write_text((assignments.SUITES_DIR / "pytest.ini").read_text())
+    test_file = suites / "activations" / "test_tiny_rubric.py"
+    test_file.write_text(TINY)
+    monkeypatch.setattr(assignments, "SUITES_DIR", suites)
+    monkeypatch.setattr(assignments, "ASSIGNMENTS_DIR", tmp_path / "no-handouts")
+    yield test_file
+    close_sessions()
+    forget_modules([suites], [])
+
+
+def test_same_suite_version_reuses_the_collected_session(tiny_suite):
+    first = suite_session("activations")
+    assert suite_session("activations") is first
+    assert [g.name for g in first.rubric] == ["relu: values"] and first.max_score == 1
+
+
+def test_an_edited_suite_is_collected_again_before_the_next_grade(tiny_suite, tmp_path):
+    before = grade_submission("activations", SOLUTION)
+    assert (before.score, before.max_score) == (1, 1)
+    tiny_suite.write_text(TINY + ADDED)
+    after = grade_submission("activations", SOLUTION)
+    assert after.suite_version != before.suite_version
+    assert [t.name for t in after.tests] == ["relu: values", "relu_grad: added by the ta"]
+    assert (after.score, after.max_score) == (3, 3) == (3, max_score("activations"))
+    assert len(collect_rubric("activations")) == 2
+    wrong = tmp_path / "wrong.py"      # and the new test really runs: a wrong relu_grad loses its points
+    wrong.write_text(SOLUTION.read_text().replace("grad = (x > 0).astype(x.dtype)",
+                                                  "grad = (x >= 0).astype(x.dtype)"))
+    assert wrong.read_text() != SOLUTION.read_text()
+    graded = grade_submission("activations", wrong)
+    assert {t.name: t.score for t in graded.tests} == {"relu: values": 1, "relu_grad: added by the ta": 0}
+
+
+def test_an_edit_that_keeps_size_and_second_is_not_imported_stale(tiny_suite):
+    assert grade_submission("activations", SOLUTION).score == 1
+    tiny_suite.write_text(TINY.replace("[0.0, 2.0]", "[0.0, 3.0]"))     # same size, same second
+    graded = grade_submission("activations", SOLUTION)
+    assert graded.score == 0 and graded.max_score == 1
+
+
+def test_a_suite_edit_during_a_batch_is_graded_from_the_next_submission_on(tmp_path):
+    project = tmp_path / "project"           # a copy of the project: the real suite stays untouched
+    ignore = shutil.ignore_patterns("__pycache__", "examples")
+    for folder in ("autograder", "student_lib", "assignments"):
+        shutil.copytree(REPO / folder, project / folder, ignore=ignore)
+    klass, out = tmp_path / "class", tmp_path / "out"
+    klass.mkdir()
+    students = [f"s{i}" for i in range(1, 9)]
+    for student in students:
+        shutil.copy(SOLUTION, klass / f"{student}.py")
+    suite_file = project / "autograder" / "suites" / "activations" / "test_values.py"
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", "activations", str(klass),
+                             "-o", str(out), "-j", "1"], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(project)})
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "s1.json").exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert (out / "s1.json").exists(), proc.communicate()[0]
+        suite_file.write_text(suite_file.read_text() + ADDED)      # the TA fixes the suite mid-batch
+        output = proc.communicate(timeout=120)[0]
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, output
+    results = [json.loads((out / f"{s}.json").read_text()) for s in students]
+    versions = [r["suite_version"] for r in results]
+    assert versions[0] != versions[-1]
+    assert versions == sorted(versions, key=lambda v: v == versions[-1])   # old ones, then new ones
+    for r in results:
+        new = r["suite_version"] == versions[-1]
+        assert r["max_score"] == (102 if new else 100)
+        assert ("relu_grad: added by the ta" in [t["name"] for t in r["tests"]]) is new
+        assert r["score"] == r["max_score"]
+
+
+def test_each_run_gets_its_own_seed_and_a_fresh_partial_credit(tiny_suite):
+    tiny_suite.write_text(TINY + '''
+
+@pytest.mark.grade(points=2, function="relu_grad")
+def test_relu_grad_seeded(student, seed, credit):
+    """Half marks unless the seed is 3."""
+    if seed != 3:
+        credit(0.5, "not seed 3")
+''')
+    session = suite_session("activations")
+    scores = [grade_submission("activations", SOLUTION, seed=s).score for s in (3, 0, 3)]
+    assert scores == [3, 2, 3]      # seed 3 after seed 0: no partial credit left over from the run before
+    assert suite_session("activations") is session
