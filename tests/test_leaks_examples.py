@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+from autograder.assignments import ids
 from autograder.release.leaks import audit_examples
 
-@pytest.fixture(scope="module", params=["activations", "backprop", "relu_approx"])
+
+@pytest.fixture(scope="module", params=ids())
 def audit(request, tmp_path_factory):
     return audit_examples(request.param, tmp_path_factory.mktemp(request.param))
 

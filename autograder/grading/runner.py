@@ -26,7 +26,7 @@ from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
 from student_lib.testing import run_pytest
 
-DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
+DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests (the manifests' default)
 
 
 class GradingError(RuntimeError):
@@ -40,8 +40,9 @@ def folders_to_hide(extra: list[Path]) -> list[Path]:
     return [p for p in fixed + [Path(e) for e in extra] if p.exists()]
 
 
-def folders_to_keep() -> list[Path]:
-    """What a worker needs: Python, numpy, student_lib (never hidden, even if nested)."""
+def folders_to_keep(packages: tuple[str, ...] = ()) -> list[Path]:
+    """What a worker needs: Python, numpy, student_lib, the manifest's `worker_packages` (never hidden)."""
+    import importlib.util
     import sys
 
     import numpy
@@ -49,6 +50,12 @@ def folders_to_keep() -> list[Path]:
     import student_lib
     paths = [Path(sys.prefix), Path(sys.base_prefix), Path(numpy.__file__).parent,
              Path(student_lib.__file__).parent, Path(tempfile.gettempdir())]
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.origin:
+            raise GradingError(f"worker package {name!r} (assignment.toml) is not installed")
+        origin = Path(spec.origin)
+        paths.append(origin.parent if origin.name == "__init__.py" else origin)
     return [p.resolve() for p in paths]
 
 
@@ -97,10 +104,11 @@ def _pytest_args(assignment, seed: int) -> list[str]:
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
                      sandbox: Zygote | None = None, hide: list[Path] = (),
-                     limits: Limits | None = None, budget_seconds: float = DEFAULT_BUDGET) -> GradeResult:
+                     limits: Limits | None = None, budget_seconds: float | None = None) -> GradeResult:
     """Grade one submission in the sandbox. See the module docstring."""
     start = time.monotonic()
     assignment = get(assignment_id)
+    budget_seconds = budget_seconds or assignment.submission_seconds
     submission = Path(submission)
     workdir = Path(tempfile.mkdtemp(prefix="nngrade-sub-"))
     own_zygote = sandbox is None
@@ -114,7 +122,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
         zygote.start()
         backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds,
                                  hide=folders_to_hide([submission.resolve().parent, *hide]),
-                                 keep=folders_to_keep())
+                                 keep=folders_to_keep(assignment.worker_packages))
         error = backend.probe()
         if error is not None:
             result = _ungradable(assignment, student, seed, start, error, prepared.sha256,
