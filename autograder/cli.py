@@ -6,6 +6,9 @@
     nngrade release ID -o DIR [--github-classroom]
     nngrade export {gradescope,canvas,moodle,nbgrader,nbgrader-gradebook,otter} ...
     nngrade demo
+    nngrade new ID [--title T]
+    nngrade audit ID [-o DIR] [--json PATH] [--seeds N]
+    nngrade check-suite ID [--seeds N]
 
 Each command lives in its own module with `add_arguments(parser)` and
 `run(args) -> int`. Exit codes: 0 done (whatever the score), 1 the grader
@@ -24,6 +27,9 @@ COMMANDS = {
     "release": ("autograder.release.command", "build the student handout"),
     "export": ("autograder.exporters.command", "export to an LMS: Gradescope, Canvas, Moodle, nbgrader, otter"),
     "demo": ("autograder.commands.demo", "grade the bundled example submissions (correct, buggy, hostile)"),
+    "new": ("autograder.commands.new", "write the skeleton of a new assignment (manifest, solution, tests)"),
+    "audit": ("autograder.audit.command", "mutation-test an assignment's suites: kill rate, surviving mutants"),
+    "check-suite": ("autograder.audit.check_command", "check a suite: full marks, points, independent tests"),
 }
 
 

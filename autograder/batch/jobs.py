@@ -90,7 +90,8 @@ def grade_job(job: dict) -> dict:
         try:
             result = grade_submission(job["assignment"], path, seed=job["seed"], student=job["student"],
                                       sandbox=_zygote(), hide=[Path(p) for p in job["hide"]],
-                                      budget_seconds=job["budget_seconds"])
+                                      budget_seconds=job["budget_seconds"],
+                                      functions=tuple(job.get("functions", ())))
         except Exception as exc:  # noqa: BLE001 - one submission must never stop the class
             zygote = getattr(_local, "zygote", None)
             if zygote is not None:          # start afresh: the zygote may be what broke

@@ -97,6 +97,20 @@ def collect_rubric(assignment_id: str) -> list:
     return collector.items
 
 
+class OnlyFunctions:
+    """Deselects the tests of other functions."""
+
+    def __init__(self, functions):
+        self.functions = set(functions)
+
+    def pytest_collection_modifyitems(self, config, items):
+        from student_lib.testing import read_grade
+        grades = [read_grade(item) for item in items]
+        keep = [i for i, g in zip(items, grades) if g is None or g.function in self.functions]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
 def _pytest_args(assignment, seed: int) -> list[str]:
     return [*(str(p) for p in assignment.test_files()), "-c", str(SUITES_DIR / "pytest.ini"),
             "--rootdir", str(SUITES_DIR), "--nngrade-seed", str(seed)]
@@ -104,8 +118,13 @@ def _pytest_args(assignment, seed: int) -> list[str]:
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
                      sandbox: Zygote | None = None, hide: list[Path] = (),
-                     limits: Limits | None = None, budget_seconds: float | None = None) -> GradeResult:
-    """Grade one submission in the sandbox. See the module docstring."""
+                     limits: Limits | None = None, budget_seconds: float | None = None,
+                     functions: tuple[str, ...] = ()) -> GradeResult:
+    """Grade one submission in the sandbox. See the module docstring.
+
+    `functions`: run only the tests of these functions (a mutation audit's mutant changes one
+    function); the result's tests and max_score are then those of the subset.
+    """
     start = time.monotonic()
     assignment = get(assignment_id)
     budget_seconds = budget_seconds or assignment.submission_seconds
@@ -132,7 +151,8 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
         if not assignment.test_files():
             raise GradingError(f"the {assignment_id} assignment has no tests")
         plugin = SandboxPlugin(backend)
-        code = run_pytest(_pytest_args(assignment, seed), [plugin])
+        code = run_pytest(_pytest_args(assignment, seed),
+                          [plugin] + ([OnlyFunctions(functions)] if functions else []))
         if plugin.collection_errors or plugin.ungraded or code in (pytest.ExitCode.INTERNAL_ERROR,
                                                                    pytest.ExitCode.USAGE_ERROR):
             raise GradingError(f"the {assignment_id} suite is broken (pytest exit {int(code)}): "
