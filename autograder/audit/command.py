@@ -60,7 +60,9 @@ def run(args) -> int:
         write_atomic(Path(args.json), report.to_json(data))
     open_survivors = [s for s in data["survivors"] if not s["equivalent"] and not s["accepted"]]
     rate = "n/a" if data["kill_rate"] is None else f"{100 * data['kill_rate']:.1f} %"
-    log(f"{data['mutants']} mutants: kill rate {rate} ({data['killed_public']} by public tests, "
+    reviewed = "n/a" if data["kill_rate_reviewed"] is None else f"{100 * data['kill_rate_reviewed']:.1f} %"
+    log(f"{data['mutants']} mutants: kill rate {rate}, {reviewed} reviewed "
+        f"({data['killed_public']} by public tests, "
         f"{data['killed_hidden']} by the hidden suite), {data['survived']} survived "
         f"({data['accepted']} accepted), {data['equivalent']} likely equivalent; "
         f"{time.monotonic() - start:.0f} s")

@@ -258,9 +258,16 @@ class _Generator:
                     self.replace("axis", kw.value, new)
         previous = [n for n in call.args + call.keywords
                     if (n.end_lineno, n.end_col_offset) <= (kw.lineno, kw.col_offset)]
+        following = [n for n in call.args + call.keywords
+                     if (n.lineno, n.col_offset) >= (kw.end_lineno, kw.end_col_offset)]
         if previous:   # drop ", axis=..." from the end of the previous argument
             start = self.src.span(max(previous, key=lambda n: (n.end_lineno, n.end_col_offset)))[1]
             self.add(operator, kw, start, self.src.span(kw)[1], "")
+        elif following:   # drop "axis=..., " up to the next argument
+            end = self.src.span(min(following, key=lambda n: (n.lineno, n.col_offset)))[0]
+            self.add(operator, kw, self.src.span(kw)[0], end, "")
+        else:
+            self.replace(operator, kw, "")
 
     def slice(self, node: ast.Slice) -> None:
         for bound in (node.lower, node.upper):

@@ -3,6 +3,7 @@
     {"schema": "nngrade.audit/1", "assignment": ..., "suite_version": ..., "seeds": [0, 1, 2],
      "mutants": 354, "killed_public": ..., "killed_hidden": ..., "survived": ..., "equivalent": ...,
      "accepted": ..., "kill_rate": 0.97,            # killed / (mutants - equivalent)
+     "kill_rate_reviewed": 0.99,                    # killed / (mutants - equivalent - accepted)
      "functions": {"relu": {"mutants": ..., "killed_public": ..., ..., "kill_rate": 1.0}},
      "survivors": [{"id", "function", "operator", "line", "change", "seeds", "equivalent",
                     "difference", "accepted", "diff"}],
@@ -28,6 +29,8 @@ def _counts(outcomes) -> dict:
     counts = {"mutants": len(outcomes), **{s: sum(o.state == s for o in outcomes) for s in STATES}}
     counts["accepted"] = sum(bool(o.accepted) for o in outcomes if o.state == "survived")
     counts["kill_rate"] = _rate(counts)
+    # the same, counting reviewed-and-accepted survivors as not bugs (like equivalent ones)
+    counts["kill_rate_reviewed"] = _rate({**counts, "equivalent": counts["equivalent"] + counts["accepted"]})
     return counts
 
 
@@ -92,7 +95,8 @@ pre {{ background: #f7f7f7; padding: .5em; overflow-x: auto; }}
 <h1>Mutation audit of the <code>{e(data['assignment'])}</code> suites</h1>
 <p>{data['mutants']} mutants of the reference solution, graded in the sandbox on seeds
 {e(str(data['seeds']))}: <b>{_pct(data['kill_rate'])}</b> of the non-equivalent ones are killed
-({data['killed_public']} by the public tests, {data['killed_hidden']} by the hidden suite);
+({data['killed_public']} by the public tests, {data['killed_hidden']} by the hidden suite;
+{_pct(data['kill_rate_reviewed'])} once reviewed survivors are set aside);
 {data['survived']} survive ({data['accepted']} of them reviewed and accepted);
 {data['equivalent']} are likely equivalent (same outputs as the reference on every call of the
 suites on other seeds). Suite version {e(data['suite_version'])}.</p>

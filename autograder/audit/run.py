@@ -59,7 +59,10 @@ def accepted_reasons(assignment) -> dict[str, str]:
 
 
 def survivor_key(function: str, line_text: str, change: str) -> str:
-    """What identifies a mutant across edits elsewhere in the solution: its function, line and edit."""
+    """What identifies a mutant across edits elsewhere in the solution: its function, line and edit.
+
+    In `audit_accepted.toml`, `change = "*"` accepts every mutant of that line.
+    """
     return f"{function} | {' '.join(line_text.split())} | {change}"
 
 
@@ -161,5 +164,6 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
     for outcome in outcomes.values():
         m = outcome.mutant
         if outcome.state == "survived":
-            outcome.accepted = reasons.get(survivor_key(m.function, lines[m.line - 1], m.change), "")
+            outcome.accepted = (reasons.get(survivor_key(m.function, lines[m.line - 1], m.change))
+                                or reasons.get(survivor_key(m.function, lines[m.line - 1], "*"), ""))
     return report.build(assignment, solution, list(outcomes.values()), seed_list, operators)
