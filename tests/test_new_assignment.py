@@ -102,3 +102,30 @@ def test_the_projects_data_driven_tests_pick_it_up(repo):
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
          "tests/test_grading_examples.py"], cwd=repo, env=env, capture_output=True, text=True,
         timeout=120).stdout
+
+
+def test_audit_finds_survivors_of_a_weak_suite_and_flags_equivalent_ones(repo, tmp_path):
+    """A suite that checks only shapes lets real bugs survive; no-op edits are flagged equivalent."""
+    weak = "toy_weak"
+    assert nngrade(repo, "new", weak).returncode == 0
+    solution = repo / f"solutions/{weak}/{weak}.py"
+    solution.write_text(solution.read_text().replace("    out = w * x + b\n",
+                                                     "    out = w * x + b\n    out = out + 0.0\n"))
+    for tests in (repo / f"assignments/{weak}/test_{weak}.py", repo / f"autograder/suites/{weak}/test_{weak}.py"):
+        text = tests.read_text()
+        start = text.index("    checks.assert_close(")
+        tests.write_text(text[:start] + "    assert np.shape(student.affine(np.ones(3))) == (3,)\n")
+    (repo / f"autograder/suites/{weak}/audit_accepted.toml").write_text(
+        '[[accepted]]\nfunction = "affine"\nline = "out = out + 0.0"\nchange = "`0.0` -> `1.0`"\n'
+        'reason = "a reviewer says so"\n')
+    run = nngrade(repo, "audit", weak, "-o", tmp_path / "audit", "--seeds", "2", "-j", "1", "--json", "-")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    survivors = {(s["change"], s["line"]): s for s in report["survivors"]}
+    plus = next(s for (change, _), s in survivors.items() if change == "`*` -> `/`")
+    assert not plus["equivalent"] and plus["seeds"] == [0, 1] and "-    out = w * x + b" in plus["diff"]
+    assert survivors[("`+` -> `-`", 21)]["equivalent"]          # out - 0.0: the same outputs
+    assert survivors[("`out + 0.0` -> `(out)`", 21)]["equivalent"]
+    assert survivors[("`0.0` -> `1.0`", 21)]["accepted"] == "a reviewer says so"
+    assert report["kill_rate"] < 0.5 and report["accepted"] == 1
+    assert "SURVIVES" in (tmp_path / "audit" / "audit.html").read_text()

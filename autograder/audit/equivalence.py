@@ -11,8 +11,10 @@ worker running the mutant, the calls to the mutated function (and the calls
 that made the handles they take, such as backprop caches) and compares. The
 mutant is never imported into this process; only plain data comes back.
 
-"Many random inputs" are the suites' own random inputs on seeds that the kill
-phase did not use: every call of every test, on every seed.
+"Many random inputs": the suites' own random inputs on seeds that the kill
+phase did not use (every call of every test, on every seed), and `random_calls`:
+each of those calls again on freshly drawn random floats (a weak suite's fixed
+inputs cannot hide a difference that way).
 """
 from __future__ import annotations
 
@@ -97,6 +99,48 @@ def record_calls(assignment, seeds, zygote) -> list:
             backend.close()
         log += recorder.log
     return log
+
+
+def _perturb(value, rng):
+    """Fresh random data of the same kind: float arrays and floats redrawn around their scale."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:
+        finite = value[np.isfinite(value)]
+        scale = float(np.std(finite)) + 1.0 if finite.size else 1.0
+        new = (value + rng.normal(0.0, scale, value.shape)).astype(value.dtype)
+        if value.ndim == 1 and value.size > 1 and np.all(np.diff(value) > 0):
+            new = np.sort(new)     # knots and grids stay increasing
+        return new
+    if type(value) is float:
+        return value * float(rng.uniform(0.5, 1.5)) + float(rng.normal(0.0, 0.1))
+    if type(value) in (list, tuple):
+        return type(value)(_perturb(v, rng) for v in value)
+    if type(value) is dict:
+        return {k: _perturb(v, rng) for k, v in value.items()}
+    return value
+
+
+def random_calls(assignment, log: list, zygote, copies: int = 2, seed: int = 0) -> list:
+    """`copies` variants of every logged call that takes no handle, on redrawn random inputs,
+    with the reference's answers (computed in the sandbox), as a log to append."""
+    from autograder.grading.runner import folders_to_hide, folders_to_keep
+    from autograder.sandbox import SandboxBackend
+
+    rng = np.random.default_rng(seed)
+    backend = SandboxBackend(zygote, assignment.solution, hide=folders_to_hide([]),
+                             keep=folders_to_keep(assignment.worker_packages), budget_seconds=3600)
+    recorder = Recorder(backend)
+    try:
+        for call in [c for c in log if isinstance(c, Call) and not _handles([c.args, c.kwargs])]:
+            for _ in range(copies):
+                recorder.start_test(REPLAY_TIMEOUT)
+                try:
+                    recorder.call(call.name, tuple(_perturb(call.args, rng)), _perturb(call.kwargs, rng),
+                                  call.keep)
+                except StudentError:
+                    pass         # recorded: the mutant must fail the same way
+    finally:
+        backend.close()
+    return recorder.log
 
 
 def _handles(value) -> list:

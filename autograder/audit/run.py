@@ -19,6 +19,7 @@
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from collections import Counter
@@ -63,7 +64,8 @@ def survivor_key(function: str, line_text: str, change: str) -> str:
 
     In `audit_accepted.toml`, `change = "*"` accepts every mutant of that line.
     """
-    return f"{function} | {' '.join(line_text.split())} | {change}"
+    code = re.sub(r"\s+#.*$", "", line_text)      # a trailing comment is not part of the key
+    return f"{function} | {' '.join(code.split())} | {change}"
 
 
 def public_test_counts(assignment) -> Counter:
@@ -103,7 +105,7 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
               hooks=None, say=print) -> dict:
     """Audit the assignment's suites; returns the report dict (see `report.build`)."""
     from autograder.audit import report
-    from autograder.audit.equivalence import first_difference, record_calls
+    from autograder.audit.equivalence import first_difference, random_calls, record_calls
     from autograder.grading.runner import collect_rubric
     from autograder.sandbox import Zygote
 
@@ -154,6 +156,7 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
         say(f"checking {len(alive)} survivors for equivalence on {len(equivalence_seeds)} more seeds")
         with Zygote() as zygote:
             log = record_calls(assignment, equivalence_seeds, zygote)
+            log += random_calls(assignment, log, zygote)
             for m in alive:
                 difference = first_difference(assignment, m.source, m.function, log, zygote)
                 outcomes[m.id].difference = difference or ""
