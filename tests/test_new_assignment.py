@@ -129,3 +129,27 @@ def test_audit_finds_survivors_of_a_weak_suite_and_flags_equivalent_ones(repo, t
     assert survivors[("`0.0` -> `1.0`", 21)]["accepted"] == "a reviewer says so"
     assert report["kill_rate"] < 0.5 and report["accepted"] == 1
     assert "SURVIVES" in (tmp_path / "audit" / "audit.html").read_text()
+
+
+def test_check_suite_finds_a_dependent_test_a_stray_function_and_wrong_points(repo):
+    bad = "toy_bad"
+    assert nngrade(repo, "new", bad).returncode == 0
+    manifest = repo / f"assignments/{bad}/assignment.toml"
+    manifest.write_text(manifest.read_text().replace("points = 3", "points = 4"))
+    (repo / f"autograder/suites/{bad}/test_order.py").write_text(
+        "import pytest\n\nSEEN = []\n\n\n"
+        "@pytest.mark.grade(points=1, function='affine')\ndef test_first(student):\n    SEEN.append(1)\n\n\n"
+        "@pytest.mark.grade(points=1, function='affine')\ndef test_second(student):\n"
+        "    assert SEEN, 'runs only after test_first'\n\n\n"
+        "@pytest.mark.grade(points=1, function='softmax')\ndef test_stray(student):\n    pass\n")
+    run = nngrade(repo, "check-suite", bad, "--seeds", "1", "--json", "-")
+    assert run.returncode == 1
+    checks = {c["name"]: c for c in json.loads(run.stdout)["checks"]}
+    failed = {name for name, c in checks.items() if not c["ok"]}
+    assert failed == {"every test names a function of the student file",
+                      "points add up to the manifest's (4)",
+                      "every function graded by the hidden suite has a public test",
+                      "no test depends on another (same score alone, in order, reversed)"}
+    dependent = " ".join(checks["no test depends on another (same score alone, in order, reversed)"]["details"])
+    assert "test_second" in dependent and "test_first" not in dependent
+    assert "the tests give 6 points" in checks["points add up to the manifest's (4)"]["details"][0]

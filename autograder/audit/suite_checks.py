@@ -49,6 +49,17 @@ class _Items:
         self.ids = [f"{item.path}::{item.nodeid.split('::', 1)[1]}" for item in items]
 
 
+def _forget_test_modules(assignment) -> None:
+    """Drop the suite's test modules from sys.modules: pytest runs in this process, and a module
+    imported by an earlier run would carry its state (a global list, a cache) into the next."""
+    import sys
+    folders = {assignment.suite_dir.resolve(), assignment.handout_dir.resolve()}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if path and any(f == Path(path).resolve().parent for f in folders):
+            del sys.modules[name]
+
+
 def _outcomes(assignment, student_path: Path, args: list[str], zygote, seed: int,
               reverse: bool = False) -> tuple[dict[str, float], list[str]]:
     """{test id: score} of one pytest run over `args` (files or test ids) in the sandbox."""
@@ -57,6 +68,7 @@ def _outcomes(assignment, student_path: Path, args: list[str], zygote, seed: int
     from autograder.sandbox import SandboxBackend
     from student_lib.testing import run_pytest
 
+    _forget_test_modules(assignment)
     backend = SandboxBackend(zygote, student_path, hide=folders_to_hide([]),
                              keep=folders_to_keep(assignment.worker_packages),
                              budget_seconds=assignment.submission_seconds)
