@@ -119,9 +119,10 @@ def _perturb(value, rng):
     return value
 
 
-def random_calls(assignment, log: list, zygote, copies: int = 2, seed: int = 0) -> list:
-    """`copies` variants of every logged call that takes no handle, on redrawn random inputs,
-    with the reference's answers (computed in the sandbox), as a log to append."""
+def random_calls(assignment, log: list, zygote, functions: set[str], copies: int = 2,
+                 seed: int = 0) -> list:
+    """`copies` variants of every logged call to `functions` that takes no handle, on redrawn
+    random inputs, with the reference's answers (computed in the sandbox), as a log to append."""
     from autograder.grading.runner import folders_to_hide, folders_to_keep
     from autograder.sandbox import SandboxBackend
 
@@ -130,7 +131,8 @@ def random_calls(assignment, log: list, zygote, copies: int = 2, seed: int = 0) 
                              keep=folders_to_keep(assignment.worker_packages), budget_seconds=3600)
     recorder = Recorder(backend)
     try:
-        for call in [c for c in log if isinstance(c, Call) and not _handles([c.args, c.kwargs])]:
+        for call in [c for c in log if isinstance(c, Call) and c.name in functions
+                     and not _handles([c.args, c.kwargs])]:
             for _ in range(copies):
                 recorder.start_test(REPLAY_TIMEOUT)
                 try:

@@ -156,7 +156,7 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
         say(f"checking {len(alive)} survivors for equivalence on {len(equivalence_seeds)} more seeds")
         with Zygote() as zygote:
             log = record_calls(assignment, equivalence_seeds, zygote)
-            log += random_calls(assignment, log, zygote)
+            log += random_calls(assignment, log, zygote, {m.function for m in alive})
             for m in alive:
                 difference = first_difference(assignment, m.source, m.function, log, zygote)
                 outcomes[m.id].difference = difference or ""
