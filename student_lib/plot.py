@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.file) if args.file else None
     data = manifest(args.assignment, (path or Path(".")).resolve().parent if path else Path.cwd())
     if data is None or not data.get("plots"):
-        print(f"no pictures to draw for {args.assignment!r}: its assignment.toml lists no `plots`")
+        print(f"no pictures to draw for {args.assignment!r}: no assignment.toml here lists `plots` for it")
         return 2
     student_file = data.get("student_file", f"{args.assignment}.py")
     path = path or Path(student_file)
