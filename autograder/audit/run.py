@@ -23,6 +23,7 @@ import re
 import shutil
 import tomllib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +107,7 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
     """Audit the assignment's suites; returns the report dict (see `report.build`)."""
     from autograder.audit import report
     from autograder.audit.equivalence import first_difference, random_calls, record_calls
+    from autograder.batch.runner import default_workers
     from autograder.grading.runner import collect_rubric
     from autograder.sandbox import Zygote
 
@@ -157,8 +159,11 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
         with Zygote() as zygote:
             log = record_calls(assignment, equivalence_seeds, zygote)
             log += random_calls(assignment, log, zygote, {m.function for m in alive})
-            for m in alive:
-                difference = first_difference(assignment, m.source, m.function, log, zygote)
+            # Replays wait on sandboxed workers, so threads sharing the zygote run them in parallel.
+            with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+                differences = list(pool.map(
+                    lambda m: first_difference(assignment, m.source, m.function, log, zygote), alive))
+            for m, difference in zip(alive, differences):
                 outcomes[m.id].difference = difference or ""
                 if difference is None:
                     outcomes[m.id].state = "equivalent"
