@@ -220,9 +220,10 @@ class _Generator:
         parent = self.parents.get(id(node))
         if isinstance(parent, ast.keyword) and parent.arg in ("axis", "keepdims", "dtype"):
             return       # the axis operator covers these
-        news = {"0" if value == 1 else None, "1" if value == 0 else None, repr(value + 1)}
-        news.add(repr(value - 1) if value - 1 >= 0 or isinstance(parent, ast.UnaryOp)
-                 else f"({value - 1!r})")
+        news = {repr(value + 1), repr(value - 1) if value - 1 >= 0 or isinstance(parent, ast.UnaryOp)
+                else f"({value - 1!r})"}
+        if isinstance(value, int) and value in (0, 1):   # the 0 <-> 1 swap (for floats, c - 1 is it)
+            news.add(str(1 - value))
         for new in sorted(n for n in news if n is not None and n != repr(value)):
             self.replace("constant", node, new)
         if isinstance(value, float) and self.numpy:
