@@ -58,9 +58,18 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+SANDBOXED = ("grade", "batch", "demo")   # commands that run student code
+NOT_LINUX = ("nngrade grades only on Linux: its sandbox needs the Linux kernel's namespaces, Landlock "
+             "and seccomp. On macOS or Windows, grade inside the container: see \"Grading on macOS or "
+             "Windows\" in the README (docker build -t nngrade . && docker run ... nngrade batch ...).")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
+    if chosen in SANDBOXED and not sys.platform.startswith("linux"):
+        print(f"nngrade {chosen}: {NOT_LINUX}", file=sys.stderr)
+        return 2
     args = build_parser(chosen).parse_args(argv)
     if getattr(args, "_missing", None):
         print(args._missing, file=sys.stderr)

@@ -4,10 +4,12 @@ Used by both backends: in-process for a student's local checks
 (`python -m student_lib check`) and inside the sandbox worker at grade time,
 so that a call means the same thing in both places.
 
-A call records, besides its return value:
-- the numpy warnings it raised (overflow, invalid value, ...),
-- which of its array arguments it changed in place,
-- how long it took.
+A call's `CallInfo` holds what the *caller* observed: which array arguments
+were changed in place (compared by the caller against its own copy; in the
+sandbox, in shared memory the grader owns) and the CPU time the call used (in
+the sandbox, the kernel's accounting of the worker, read by the grader). Two
+more fields are hints only, reported by the process that ran the code, so never
+worth points: the numpy warnings raised and the lines of the student's file run.
 
 Return values are made *plain*: numbers, strings, lists, tuples, dicts and
 plain numpy arrays are kept; anything else (an ndarray subclass, an object
@@ -16,11 +18,10 @@ be passed back to the student's functions but never compared or read.
 """
 from __future__ import annotations
 
+import functools
 import inspect
-import itertools
 import linecache
 import sys
-import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -82,22 +83,67 @@ class Handle:
 
 @dataclass
 class CallInfo:
-    """What one call to a student function did, besides its return value."""
+    """What one call to a student function did, besides its return value.
+
+    Observed by the caller (may earn points): `mutated` (names of array arguments
+    written in place), `seconds` (CPU seconds of the process running the call).
+    Reported by the code's own process (hints only, never points): `warnings`,
+    `lines` (lines of the student's file executed: a loop over n elements runs >= n).
+    """
 
     function: str
     warnings: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    lines: int = 0      # lines of the student's file executed: a loop over n elements runs >= n
+    lines: int = 0
+    wall_seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    """What the process running student code says about a call: hints, and argument names."""
+
+    warnings: list[str] = field(default_factory=list)
+    lines: int = 0
+    names: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"function": self.function, "warnings": self.warnings,
-                "mutated": self.mutated, "seconds": self.seconds, "lines": self.lines}
+        return {"warnings": self.warnings, "lines": self.lines, "names": self.names}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "CallInfo":
-        return cls(d["function"], list(d["warnings"]), list(d["mutated"]), float(d["seconds"]),
-                   int(d.get("lines", 0)))
+    def from_dict(cls, d) -> "Report":
+        """Untrusted input: anything malformed becomes an empty report."""
+        if not isinstance(d, dict):
+            return cls()
+        warnings = [str(w)[:300] for w in d.get("warnings", [])][:20] if isinstance(d.get("warnings"), list) else []
+        names = [str(n)[:100] for n in d.get("names", [])][:64] if isinstance(d.get("names"), list) else []
+        lines = d.get("lines") if type(d.get("lines")) is int else 0
+        return cls(warnings, lines, names)
+
+
+# ------------------------------------------------------------------ wire types
+# Types that cross the sandbox as a spec (a JSON description) and are rebuilt on
+# the other side, e.g. `student_lib.targets`: register_wire_type("target", Target, ...).
+_WIRE_TYPES: dict[str, tuple[type, object, object]] = {}
+
+
+def register_wire_type(kind: str, cls: type, to_spec, from_spec) -> None:
+    """Let instances of `cls` cross the wire as {"w": kind, "spec": to_spec(obj)}."""
+    _WIRE_TYPES[kind] = (cls, to_spec, from_spec)
+
+
+def wire_spec(value) -> tuple[str, object] | None:
+    """(kind, spec) for a registered type's instance, else None."""
+    for kind, (cls, to_spec, _) in _WIRE_TYPES.items():
+        if isinstance(value, cls):
+            return kind, to_spec(value)
+    return None
+
+
+def from_wire_spec(kind: str, spec):
+    if kind not in _WIRE_TYPES:
+        raise StudentError(f"the grader sent a value of unknown kind {kind!r}")
+    return _WIRE_TYPES[kind][2](spec)
 
 
 class LineCounter:
@@ -162,33 +208,60 @@ def plain_result(value, make_handle, keep: tuple = ()):
     return to_plain(value, make_handle)
 
 
-def _snapshot(value, depth: int = 0):
-    """Copies of the arrays inside an argument, to detect in-place changes."""
+def copy_arguments(value, depth: int = 0):
+    """What a caller passes when it keeps its own objects: arrays copied, containers rebuilt.
+
+    The sandbox passes exactly this (its worker decodes fresh containers; its
+    arrays are views of shared memory the grader compares after the call).
+    """
     if isinstance(value, np.ndarray):
         return value.copy()
-    if depth < 3 and isinstance(value, (list, tuple)):
-        return [_snapshot(v, depth + 1) for v in value]
-    if depth < 3 and isinstance(value, dict):
-        return {k: _snapshot(v, depth + 1) for k, v in value.items()}
-    return None
+    if depth < MAX_DEPTH and type(value) in (list, tuple):
+        return type(value)(copy_arguments(v, depth + 1) for v in value)
+    if depth < MAX_DEPTH and type(value) is dict:
+        return {k: copy_arguments(v, depth + 1) for k, v in value.items()}
+    return value
 
 
-def _changed(before, after) -> bool:
-    if isinstance(before, np.ndarray):
-        return not (isinstance(after, np.ndarray) and before.shape == after.shape
-                    and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
-    if isinstance(before, list):
-        return any(_changed(b, a) for b, a in zip(before, list(after.values()) if isinstance(after, dict) else after))
-    if isinstance(before, dict):
-        return any(k not in after or _changed(b, after[k]) for k, b in before.items())
-    return False
+def arrays_in(value, depth: int = 0) -> list[np.ndarray]:
+    """Every ndarray inside `value` (lists, tuples, dicts), in a fixed order."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if depth < MAX_DEPTH and type(value) in (list, tuple):
+        return [a for v in value for a in arrays_in(v, depth + 1)]
+    if depth < MAX_DEPTH and type(value) is dict:
+        return [a for v in value.values() for a in arrays_in(v, depth + 1)]
+    return []
+
+
+def written_in_place(before: np.ndarray, after: np.ndarray) -> bool:
+    """Did the bytes change? (Bitwise: NaNs compare equal to themselves.)"""
+    return before.shape != after.shape or before.tobytes() != after.tobytes()
+
+
+def mutated_arguments(names: list[str], before: list, after: list) -> list[str]:
+    """Names of the arguments with an array written in place (`after` holds what was passed)."""
+    out = []
+    for i, (b, a) in enumerate(zip(before, after)):
+        pairs = list(zip(arrays_in(b), arrays_in(a)))
+        if any(written_in_place(x, y) for x, y in pairs):
+            out.append(names[i] if i < len(names) else f"argument {i + 1}")
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters(fn) -> tuple[str, ...]:
+    try:
+        return tuple(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return ()
 
 
 def _argument_names(fn, n_args: int, kwargs: dict) -> list[str]:
     try:
-        params = list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        params = []
+        params = _parameters(fn)
+    except TypeError:   # an unhashable callable
+        params = ()
     names = [params[i] if i < len(params) else f"argument {i + 1}" for i in range(n_args)]
     return names + list(kwargs)
 
@@ -221,29 +294,24 @@ def describe_exception(exc: BaseException, function: str, student_file: str) -> 
 
 
 def call_student(fn, function: str, args: tuple, kwargs: dict, student_file: str):
-    """Call `fn(*args, **kwargs)`; return (value, CallInfo) or raise StudentError.
+    """Call `fn(*args, **kwargs)` in this process; (value, Report) or raise StudentError.
 
-    The value is returned as is; the caller makes it plain for its transport.
+    The value is returned as is; the caller makes it plain for its transport and
+    observes the arguments and the time itself.
     """
-    before = [_snapshot(a) for a in itertools.chain(args, kwargs.values())]
-    info = CallInfo(function)
+    report = Report(names=_argument_names(fn, len(args), kwargs))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         counter = LineCounter(student_file)
-        start = time.perf_counter()
         try:
             with np.errstate(all="warn", under="ignore"), counter:   # exp(-1000) → 0 is fine
                 value = fn(*args, **kwargs)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - anything a student raises
             raise describe_exception(exc, function, student_file) from None
         finally:
-            info.seconds = time.perf_counter() - start
-            info.lines = counter.count
-    info.warnings = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    after = list(itertools.chain(args, kwargs.values()))
-    names = _argument_names(fn, len(args), kwargs)
-    info.mutated = [name for name, b, a in zip(names, before, after) if b is not None and _changed(b, a)]
-    return value, info
+            report.lines = counter.count
+    report.warnings = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    return value, report
 
 
 def import_error(exc: BaseException, path: str) -> StudentError:

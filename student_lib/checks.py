@@ -90,17 +90,52 @@ def assert_scalar(got, expected: float, *, what: str, rtol: float = 1e-7, atol: 
         fail(message)
 
 
-def assert_no_warnings(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] = ("underflow",)) -> None:
-    """The last call raised no numpy warning (overflow, invalid value, divide by zero, ...).
+def warnings_note(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] = ("underflow",)) -> str:
+    """A hint (never points) about numpy warnings the call raised; '' if none.
 
-    Underflow is ignored by default: exp(-1000) rounding to 0 is what a stable
-    formula is supposed to do.
+    Warnings are reported by the process that ran the student's code, which that
+    code can silence or patch, so they are feedback only; stability is graded by
+    values on inputs where an unstable formula gives inf, NaN or lost digits.
+    Underflow is ignored: exp(-1000) rounding to 0 is what a stable formula does.
+    """
+    warned = [w for w in (call.warnings if call is not None else []) if not any(i in w for i in ignore)]
+    if not warned:
+        return ""
+    return (f"Your values are right, but {what} raised numpy warnings ({'; '.join(warned[:2])}). "
+            f"Not graded, but a stable formula never overflows: keep exp's argument non-positive "
+            f"(np.where evaluates both branches: clip the input of the branch you do not use).")
+
+
+def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: str,
+                      sizes: tuple[int, int] = (2_000, 200_000), ratio: float = 6.0,
+                      floor: float = 25e-9, lines_hint: int = 0) -> None:
+    """The student's CPU time grows with the input like whole-array numpy, not like a Python loop.
+
+    `student_seconds(*args)` runs the student's function and returns the CPU
+    seconds it used, as observed by the caller (in the sandbox: the kernel's clock
+    of the worker); `reference_seconds(*args)` the same for a plain numpy version.
+    `make_args(n)` builds the arguments for n elements. The cost per element is the
+    growth in CPU time between the two sizes divided by the growth in size, so
+    fixed costs (the call, the wire) cancel. A Python loop over the elements costs
+    >= ~100 ns an element, whole-array numpy a few ns: the student may take
+    `ratio` times the reference's cost per element, and at least `floor` seconds.
     """
     __tracebackhide__ = True
-    warned = [w for w in (call.warnings if call is not None else []) if not any(i in w for i in ignore)]
-    if warned:
-        fail(f"{what} raised numpy warnings ({'; '.join(warned[:2])}); a stable "
-             f"formula never overflows: keep exp's argument non-positive")
+    per_element = []
+    for run in (student_seconds, reference_seconds):
+        times = []
+        for n in sizes:
+            args = make_args(n)
+            times.append(min(run(*args) for _ in range(2)))   # a second try absorbs a hiccup
+        per_element.append(max(0.0, (times[1] - times[0]) / (sizes[1] - sizes[0])))
+    student, reference = per_element
+    budget = max(floor, ratio * reference)
+    if student > budget:
+        extra = (f" (it ran {lines_hint:,} lines of Python on {sizes[1]:,} numbers)" if lines_hint > sizes[1] // 10
+                 else "")
+        fail(f"{what} costs {student * 1e9:.0f} ns of CPU time per element, {student / max(reference, 1e-12):.0f} "
+             f"times whole-array numpy{extra}: a loop over the elements (for, a list comprehension, "
+             f"np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays")
 
 
 def assert_not_mutated(call: CallInfo | None, *, what: str) -> None:

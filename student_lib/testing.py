@@ -12,14 +12,16 @@ Marker arguments: `points` (max score), `function` (the student function it
 grades), and optionally `name` (shown in results; default
 "<function>: <rest of the test's name>"), `visibility` ("visible", "hidden",
 "after_due_date", "after_published") and `timeout` (wall seconds for all the
-student calls of the test, default 5).
+student calls of the test, default 1; tests that train declare more).
 
 The first line of the docstring is what a student reads when the test fails,
 followed by the assertion's message. Fixtures:
 
 - `student`: the submission's functions. Locally the real module; at grade
-  time proxies to a sandboxed worker. `student.last_call` describes the last
-  call (`warnings`, `mutated`, `seconds`, `lines`).
+  time proxies to a sandboxed worker. Either way the student's function gets
+  copies of the arguments. `student.last_call` describes the last call:
+  `mutated` and `seconds` (CPU) are observed by the caller and may be graded;
+  `warnings` and `lines` are reported by the student's process: hints only.
 - `seed`: the seed of this grading run (recorded in the result).
 - `rng`: a numpy Generator seeded from `seed` and the test's name.
 - `credit`: `credit(fraction, message)` gives partial credit; a test that ends
@@ -39,6 +41,7 @@ import importlib.util
 import io
 import os
 import sys
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +50,12 @@ import numpy as np
 import pytest
 
 from student_lib.calls import (CallInfo, Handle, NotStarted, StudentError,
-                               StudentTimeout, call_student, import_error,
-                               plain_result)
+                               StudentTimeout, call_student, copy_arguments, import_error,
+                               mutated_arguments, plain_result)
 from student_lib.outcome import TestOutcome
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-DEFAULT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = 1.0   # wall seconds of student calls per test: a default test's calls take <= 0.1 s
 BACKEND_KEY = pytest.StashKey["object"]()
 RESULTS_KEY = pytest.StashKey[list]()
 CREDIT_KEY = pytest.StashKey[list]()
@@ -165,13 +168,21 @@ class InProcessBackend:
         self.last_call = None
 
     def call(self, name: str, args: tuple, kwargs: dict, keep: tuple = ()):
+        """As the sandbox does: the student gets copies, in-place writes are seen by comparing."""
         fn = getattr(self.module(), name, None)
         if not callable(fn):
             raise StudentError(f"{Path(self.path).name} has no function `{name}`; "
                                f"define it with exactly this name", name)
         args = tuple(self._unwrap(a) for a in args)
         kwargs = {k: self._unwrap(v) for k, v in kwargs.items()}
-        value, self.last_call = call_student(fn, name, args, kwargs, self.path)
+        passed = copy_arguments([*args, *kwargs.values()])
+        cpu, wall = time.thread_time(), time.perf_counter()
+        value, report = call_student(fn, name, tuple(passed[:len(args)]),
+                                     dict(zip(kwargs, passed[len(args):])), self.path)
+        info = CallInfo(name, report.warnings, seconds=time.thread_time() - cpu, lines=report.lines,
+                        wall_seconds=time.perf_counter() - wall)
+        info.mutated = mutated_arguments(report.names, [*args, *kwargs.values()], passed)
+        self.last_call = info
         return plain_result(value, lambda v: self._handle(v, name), keep)
 
     def _handle(self, value, function: str) -> Handle:
@@ -204,7 +215,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "grade(points, function, name=None, visibility='visible', timeout=5): "
+        "markers", "grade(points, function, name=None, visibility='visible', timeout=1): "
         "rubric entry of a graded test")
     config.stash[RESULTS_KEY] = []
 

@@ -47,3 +47,5 @@ def test_bug_loses_marks_on_exactly_its_functions(bug, tmp_path):
     for o in outcomes:
         if o.score < o.max_score:
             assert o.output.strip() and o.status in ("failed", "error"), o
+    if not bug.functions:   # a bug whose values are right: its numpy warning is a hint in the feedback
+        assert any("numpy warnings" in o.output and o.status == "passed" for o in outcomes), bug.name

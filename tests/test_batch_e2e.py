@@ -25,7 +25,7 @@ def strip(result: dict) -> dict:
 
 
 def same_grade(batch: dict, alone: dict) -> dict:
-    """Equal but for timing and the count of hidden folders (a batch also hides the class and OUT)."""
+    """Equal but for timing and the isolation details."""
     assert batch["isolation"].keys() == alone["isolation"].keys()
     return {k: v for k, v in strip(batch).items() if k != "isolation"}
 

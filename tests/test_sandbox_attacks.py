@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import textwrap
 import time
@@ -19,16 +20,20 @@ import pytest
 
 from autograder.assignments import ROOT, SUITES_DIR
 from autograder.examples import hostile_templates
-from autograder.grading.runner import folders_to_hide, folders_to_keep
 from autograder.sandbox import SandboxBackend, Zygote
 from student_lib.calls import StudentError, StudentTimeout
 
 IS_ROOT = os.geteuid() == 0
 
 
-@pytest.fixture(scope="module")
-def zygote():
-    with Zygote() as z:
+CONFINE = [sys.executable, str(Path(__file__).with_name("confine.py")), "--no-namespaces", "--"]
+
+
+@pytest.fixture(scope="module", params=["namespaces", "landlock"])
+def zygote(request):
+    """Every attack twice: with the namespace walls, and where namespaces are refused (Landlock)."""
+    with Zygote(launcher=CONFINE if request.param == "landlock" else ()) as z:
+        assert z.mode == request.param
         yield z
 
 
@@ -41,8 +46,7 @@ def sandbox(zygote, tmp_path):
         path = tmp_path / "submission" / "activations.py"
         path.parent.mkdir(exist_ok=True)
         path.write_text(textwrap.dedent(code))
-        backend = SandboxBackend(zygote, path, hide=folders_to_hide([path.parent]),
-                                 keep=folders_to_keep(), budget_seconds=60)
+        backend = SandboxBackend(zygote, path, budget_seconds=60)
         backend.start_test(timeout)
         backends.append(backend)
         return backend
@@ -95,22 +99,44 @@ def test_50_gb_allocation_is_refused(sandbox):
         b.call("hog", (0,), {})
 
 
-def test_a_hidden_file_reads_as_empty(zygote, tmp_path):
+def test_a_world_readable_file_outside_the_allow_list_does_not_exist(zygote, tmp_path):
     world_readable = Path(tempfile.mkdtemp())
-    world_readable.chmod(0o755)     # readable by the worker's uid but for the hiding
+    world_readable.chmod(0o755)
     secret = world_readable / "class.zip"
     secret.write_text("everyone's submissions")
     secret.chmod(0o644)
     student = tmp_path / "sub" / "activations.py"
     student.parent.mkdir()
-    student.write_text("def read(p):\n    return open(p).read()\n")
-    b = SandboxBackend(zygote, student, hide=[secret], keep=folders_to_keep())
+    student.write_text("import os\ndef read(p):\n    try:\n        return open(p).read()\n"
+                       "    except OSError as e:\n        return type(e).__name__\n")
+    b = SandboxBackend(zygote, student)
     try:
         b.start_test(5)
-        assert b.call("read", (str(secret),), {}) == ""
+        assert b.call("read", (str(secret),), {}) in ("FileNotFoundError", "PermissionError")
     finally:
         b.close()
         shutil.rmtree(world_readable)
+
+
+def test_a_worker_cannot_read_another_workers_folder(zygote, tmp_path):
+    first, second = tmp_path / "a" / "activations.py", tmp_path / "b" / "activations.py"
+    for path in (first, second):
+        path.parent.mkdir()
+    first.write_text("SECRET = 'alice-was-here'\ndef ok(x):\n    return x\n")
+    second.write_text("import os\ndef peek(paths):\n    out = []\n    for p in paths:\n        try:\n"
+                      "            out.append(open(p).read())\n        except OSError as e:\n"
+                      "            out.append(type(e).__name__)\n    return out\n")
+    a, b = SandboxBackend(zygote, first), SandboxBackend(zygote, second)
+    try:
+        a.start_test(5)
+        b.start_test(5)
+        assert a.call("ok", (1,), {}) == 1          # alice's worker is alive, its folder in use
+        paths = [str(w / "activations.py") for w in a._workdirs] + ["/proc/1/root/submission/activations.py"]
+        seen = b.call("peek", (paths,), {})
+        assert not any("alice-was-here" in s for s in seen), seen
+    finally:
+        a.close()
+        b.close()
 
 
 def test_worker_cannot_read_hidden_suites_solutions_or_history(sandbox):
@@ -133,12 +159,17 @@ def test_worker_cannot_read_hidden_suites_solutions_or_history(sandbox):
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="the uid drop is the root-only layer; CI grades as root")
-def test_as_root_the_worker_runs_as_an_unprivileged_uid_of_its_own(sandbox):
-    code = "import os\ndef who(x):\n    return [os.getuid(), os.geteuid(), os.getgid()]\n"
+def test_as_root_the_worker_has_no_privilege_left(sandbox):
+    code = ("import os\ndef who(x):\n    return [os.getuid(), os.geteuid(), os.getgid()]\n"
+            "def become(uid):\n    try:\n        os.setresuid(uid, uid, uid)\n        return 'changed'\n"
+            "    except OSError as e:\n        return type(e).__name__\n")
     first, second = sandbox(code), sandbox(code)
     a, b = first.call("who", (0,), {}), second.call("who", (0,), {})
-    assert min(a + b) > 0 and a[0] != b[0]
-    assert "dropped from root" in first.isolation["user"]
+    if "dropped from root" in first.isolation["user"]:
+        assert min(a + b) > 0 and a[0] != b[0]           # an unprivileged uid of its own each
+    else:   # Landlock where Python lives under a folder only root may enter: root with no capability
+        assert "no capabilities" in first.isolation["user"], first.isolation
+    assert first.call("become", (12345,), {}) == "PermissionError"
 
 
 def test_no_file_writes_outside_the_workers_folder(sandbox, tmp_path):
@@ -154,7 +185,7 @@ def test_no_file_writes_outside_the_workers_folder(sandbox, tmp_path):
                 return type(e).__name__
     """)
     assert b.call("write", (str(outside / "alice.json"),), {}) != "written"
-    assert b.call("write", ("/tmp/nngrade-attack.txt",), {}) != "written"
+    b.call("write", ("/tmp/nngrade-attack.txt",), {})    # the worker's /tmp is its own folder
     assert b.call("write", ("own-scratch.txt",), {}) == "written"
     assert not (outside / "alice.json").exists()
     assert not Path("/tmp/nngrade-attack.txt").exists()
@@ -168,9 +199,9 @@ def test_no_network(sandbox):
     b = sandbox("""
         import socket
         def connect(port):
-            s = socket.socket()
-            s.settimeout(1)
             try:
+                s = socket.socket()
+                s.settimeout(1)
                 s.connect(("127.0.0.1", port))
                 return "connected"
             except OSError as e:

@@ -97,13 +97,12 @@ def test_gelu_keeps_float32(student):
 
 
 @pytest.mark.grade(points=0.5, function="sigmoid", name="sigmoid: stable at x = ±1000 (example)")
-def test_sigmoid_is_stable(student):
-    """sigmoid overflows for large negative inputs: make sure np.exp only ever sees numbers <= 0."""
+def test_sigmoid_is_stable(student, credit):
+    """sigmoid gives NaN or inf for large inputs: make sure np.exp only ever sees numbers <= 0."""
     x = np.array([-1000.0, -100.0, 0.0, 100.0, 1000.0])
     got = student.sigmoid(x.copy())
-    # exp(-1000) rounding to 0 ("underflow") is fine; overflow to inf is not
-    harmful = [w for w in student.last_call.warnings if "underflow" not in w]
-    if harmful:
-        checks.fail(f"sigmoid(x) for x = {x.tolist()} raised numpy warnings ({'; '.join(harmful)})")
+    note = checks.warnings_note(student.last_call, what=f"sigmoid(x) for x = {x.tolist()}")
     checks.assert_close(got, [0.0, 3.720075976020836e-44, 0.5, 1.0, 1.0], what="sigmoid(x)",
                         show_example=True, inputs=x)
+    if note:   # values are graded; a numpy warning is a hint only
+        credit(1.0, note)

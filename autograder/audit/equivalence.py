@@ -83,15 +83,13 @@ class Recorder:
 def record_calls(assignment, seeds, zygote) -> list:
     """The call log of the reference solution graded on each seed (plain data only)."""
     from autograder.grading.plugin import SandboxPlugin
-    from autograder.grading.runner import _pytest_args, folders_to_hide, folders_to_keep
+    from autograder.grading.runner import _pytest_args
     from autograder.sandbox import SandboxBackend
     from student_lib.testing import run_pytest
 
     log: list = []
     for seed in seeds:
-        backend = SandboxBackend(zygote, assignment.solution, hide=folders_to_hide([]),
-                                 keep=folders_to_keep(assignment.worker_packages),
-                                 budget_seconds=assignment.submission_seconds)
+        backend = SandboxBackend(zygote, assignment.solution, budget_seconds=assignment.submission_seconds)
         recorder = Recorder(backend)
         try:
             run_pytest(_pytest_args(assignment, seed), [SandboxPlugin(recorder)])
@@ -123,12 +121,10 @@ def random_calls(assignment, log: list, zygote, functions: set[str], copies: int
                  seed: int = 0) -> list:
     """`copies` variants of every logged call to `functions` that takes no handle, on redrawn
     random inputs, with the reference's answers (computed in the sandbox), as a log to append."""
-    from autograder.grading.runner import folders_to_hide, folders_to_keep
     from autograder.sandbox import SandboxBackend
 
     rng = np.random.default_rng(seed)
-    backend = SandboxBackend(zygote, assignment.solution, hide=folders_to_hide([]),
-                             keep=folders_to_keep(assignment.worker_packages), budget_seconds=3600)
+    backend = SandboxBackend(zygote, assignment.solution, budget_seconds=3600)
     recorder = Recorder(backend)
     try:
         for call in [c for c in log if isinstance(c, Call) and c.name in functions
@@ -203,7 +199,6 @@ def _needed(log: list, function: str) -> list:
 
 def first_difference(assignment, mutant_source: str, function: str, log: list, zygote) -> str | None:
     """How the mutant's `function` behaves differently from the reference on the logged calls."""
-    from autograder.grading.runner import folders_to_hide, folders_to_keep
     from autograder.sandbox import SandboxBackend
 
     calls = _needed(log, function)
@@ -212,8 +207,7 @@ def first_difference(assignment, mutant_source: str, function: str, log: list, z
     with tempfile.TemporaryDirectory(prefix="nngrade-equiv-") as tmp:
         path = Path(tmp) / assignment.student_file
         path.write_text(mutant_source, encoding="utf-8")
-        backend = SandboxBackend(zygote, path, hide=folders_to_hide([]),
-                                 keep=folders_to_keep(assignment.worker_packages), budget_seconds=600)
+        backend = SandboxBackend(zygote, path, budget_seconds=600)
         try:
             error = backend.probe()
             if error is not None:

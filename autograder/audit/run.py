@@ -156,7 +156,7 @@ def run_audit(assignment_id: str, out: str | Path, *, seeds: int = 3, workers: i
         alive = still
     if alive and equivalence_seeds:
         say(f"checking {len(alive)} survivors for equivalence on {len(equivalence_seeds)} more seeds")
-        with Zygote() as zygote:
+        with Zygote(packages=assignment.worker_packages) as zygote:
             log = record_calls(assignment, equivalence_seeds, zygote)
             log += random_calls(assignment, log, zygote, {m.function for m in alive})
             # Replays wait on sandboxed workers, so threads sharing the zygote run them in parallel.

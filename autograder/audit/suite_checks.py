@@ -64,14 +64,11 @@ def _outcomes(assignment, student_path: Path, args: list[str], zygote, seed: int
               reverse: bool = False) -> tuple[dict[str, float], list[str]]:
     """{test id: score} of one pytest run over `args` (files or test ids) in the sandbox."""
     from autograder.grading.plugin import SandboxPlugin
-    from autograder.grading.runner import folders_to_hide, folders_to_keep
     from autograder.sandbox import SandboxBackend
     from student_lib.testing import run_pytest
 
     _forget_test_modules(assignment)
-    backend = SandboxBackend(zygote, student_path, hide=folders_to_hide([]),
-                             keep=folders_to_keep(assignment.worker_packages),
-                             budget_seconds=assignment.submission_seconds)
+    backend = SandboxBackend(zygote, student_path, budget_seconds=assignment.submission_seconds)
     plugin, items = SandboxPlugin(backend), _Items(reverse)
     try:
         run_pytest([*args, "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
@@ -125,7 +122,8 @@ def check_suite(assignment_id: str, seeds: int = 20, say=lambda text: None) -> l
     if assignment.solution is None:
         checks.append(Check("the reference gets full marks", False, ["no reference solution"]))
         return checks
-    with Zygote() as zygote, tempfile.TemporaryDirectory(prefix="nngrade-check-") as tmp:
+    with Zygote(packages=assignment.worker_packages) as zygote, \
+            tempfile.TemporaryDirectory(prefix="nngrade-check-") as tmp:
         short = []
         for seed in range(seeds):
             say(f"grading the reference on seed {seed}")

@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(e.g. tcp://10.0.0.5:8786) instead of local processes")
     parser.add_argument("--budget", type=float, default=None,
                         help="wall seconds for one submission (default: the manifest's, 120)")
+    parser.add_argument("--allow-unconfined", action="store_true",
+                        help="grade even where the kernel grants neither namespaces nor Landlock, so "
+                        "student code could read your files (refused without this flag)")
 
 
 class _Rate(ProgressColumn):
@@ -64,6 +67,19 @@ class ProgressBar(Hooks):
         self.progress.stop()
 
 
+def confined_or_refuse(allowed: bool, console: Console) -> None:
+    """Refuse to grade a class where no layer confines a worker's reads, unless told to."""
+    from autograder.cli import UsageError
+    from autograder.sandbox import Zygote
+    from autograder.sandbox.isolation import CONFINED_MODES, UNCONFINED_WARNING
+    with Zygote() as zygote:
+        if zygote.mode in CONFINED_MODES:
+            return
+    if not allowed:
+        raise UsageError(UNCONFINED_WARNING + " To grade anyway, knowingly: --allow-unconfined.")
+    console.print(UNCONFINED_WARNING, style="bold red", highlight=False)
+
+
 def run(args: argparse.Namespace) -> int:
     from autograder.cli import UsageError
     try:
@@ -76,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if not root.exists():
         raise UsageError(f"no such folder: {root}")
     console = Console(stderr=True)
+    confined_or_refuse(args.allow_unconfined, console)
     try:
         summary = run_batch(assignment.id, root, out, workers=args.jobs, seed=args.seed,
                             resume=args.resume, scheduler=args.scheduler, budget_seconds=args.budget or assignment.submission_seconds,

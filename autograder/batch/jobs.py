@@ -25,13 +25,12 @@ class Settings:
     assignment: str
     seed: int = 0
     budget_seconds: float = 120.0
-    hide: tuple[str, ...] = ()        # folders no worker may read: the class folder, OUT
 
 
 def make_job(settings: Settings, student: str, path: Path | None, error: str = "") -> dict:
     """Read one student's submission into a job (never raises for a bad submission)."""
     job = {"assignment": settings.assignment, "student": student, "seed": settings.seed,
-           "budget_seconds": settings.budget_seconds, "hide": list(settings.hide),
+           "budget_seconds": settings.budget_seconds,
            "source": None, "sha256": "", "notes": [], "error": error}
     if error:
         return job
@@ -52,11 +51,15 @@ def make_job(settings: Settings, student: str, path: Path | None, error: str = "
 _local = threading.local()      # one zygote per worker thread, kept for the process's life
 
 
-def _zygote():
+def _zygote(packages: tuple[str, ...] = ()):
+    """This thread's zygote, whose workers may import `packages` (the manifest's) besides numpy."""
     from autograder.sandbox import Zygote
     zygote = getattr(_local, "zygote", None)
+    if zygote is not None and set(zygote.packages) != {"numpy", *packages}:
+        zygote.close()
+        zygote = None
     if zygote is None:
-        zygote = _local.zygote = Zygote().start()
+        zygote = _local.zygote = Zygote(packages=tuple(packages)).start()
         try:   # multiprocessing skips atexit in pool processes; its finalizers do run
             from multiprocessing import util
             util.Finalize(zygote, zygote.close, exitpriority=10)
@@ -89,7 +92,7 @@ def grade_job(job: dict) -> dict:
         path.write_text(job["source"], encoding="utf-8")
         try:
             result = grade_submission(job["assignment"], path, seed=job["seed"], student=job["student"],
-                                      sandbox=_zygote(), hide=[Path(p) for p in job["hide"]],
+                                      sandbox=_zygote(get(job["assignment"]).worker_packages),
                                       budget_seconds=job["budget_seconds"],
                                       functions=tuple(job.get("functions", ())))
         except Exception as exc:  # noqa: BLE001 - one submission must never stop the class

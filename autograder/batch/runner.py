@@ -65,8 +65,7 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nngrade-class-") as staging:
         found = discover(root, assignment.id, Path(staging), max_entries=max_entries)
-        hide = [str(p.resolve()) for p in (root, out) if p.exists()] + [staging]   # a Canvas zip too
-        settings = Settings(assignment.id, seed, budget_seconds, tuple(hide))
+        settings = Settings(assignment.id, seed, budget_seconds)
         jobs = [make_job(settings, e.student, e.path, e.error) for e in found.entries]
         for job in jobs:
             if only and only.get(job["student"]):

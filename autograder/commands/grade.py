@@ -11,6 +11,7 @@ from autograder.cli import UsageError
 from autograder.grading import grade_submission
 from autograder.reports.terminal import print_result
 from autograder.result import write_atomic
+from autograder.sandbox.isolation import UNCONFINED_WARNING
 
 
 def add_arguments(parser) -> None:
@@ -38,6 +39,8 @@ def run(args) -> int:
     # With --json -, stdout carries only the JSON; the table goes to stderr.
     console = Console(stderr=args.json == "-")
     print_result(data, console)
+    if data.get("status") == "graded" and not data.get("isolation", {}).get("confined", False):
+        console.print(UNCONFINED_WARNING, style="bold red", highlight=False)
     if args.json == "-":
         sys.stdout.write(result.to_json())
     elif args.json:

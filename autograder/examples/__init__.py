@@ -37,8 +37,8 @@ def bugs(assignment_id: str) -> list[Bug]:
     if not path.exists():
         return []
     entries = tomllib.loads(path.read_text()).get("bug", [])
-    return [Bug(e["name"], tuple(e.get("functions") or [e["function"]]), e.get("description", ""),
-                e["old"], e["new"]) for e in entries]
+    return [Bug(e["name"], tuple(e["functions"]) if "functions" in e else (e["function"],),
+                e.get("description", ""), e["old"], e["new"]) for e in entries]
 
 
 def hostile_templates() -> dict[str, Path]:

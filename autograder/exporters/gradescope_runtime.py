@@ -103,7 +103,7 @@ def run(root: Path) -> int:
     results_path = root / "results" / "results.json"
     try:
         result = grade_submission(config["assignment"], root / "submission", seed=int(config["seed"]),
-                                  student=_student(root), hide=[source, root / "results"])
+                                  student=_student(root))
         data = to_gradescope(result)
     except Exception as exc:  # noqa: BLE001 — our own failure: tell the student and the staff
         print(f"nngrade failed: {exc!r}", file=sys.stderr)

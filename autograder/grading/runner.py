@@ -33,32 +33,6 @@ class GradingError(RuntimeError):
     """The suite itself is broken (collection error, test without a grade marker)."""
 
 
-def folders_to_hide(extra: list[Path]) -> list[Path]:
-    """What a worker must never read: suites, solutions, the repo's history and tests, results."""
-    fixed = [SUITES_DIR, SOLUTIONS_DIR, ROOT / "tests", ROOT / ".git", ROOT / "benchmarks",
-             ROOT / "autograder" / "examples"]
-    return [p for p in fixed + [Path(e) for e in extra] if p.exists()]
-
-
-def folders_to_keep(packages: tuple[str, ...] = ()) -> list[Path]:
-    """What a worker needs: Python, numpy, student_lib, the manifest's `worker_packages` (never hidden)."""
-    import importlib.util
-    import sys
-
-    import numpy
-
-    import student_lib
-    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(numpy.__file__).parent,
-             Path(student_lib.__file__).parent, Path(tempfile.gettempdir())]
-    for name in packages:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.origin:
-            raise GradingError(f"worker package {name!r} (assignment.toml) is not installed")
-        origin = Path(spec.origin)
-        paths.append(origin.parent if origin.name == "__init__.py" else origin)
-    return [p.resolve() for p in paths]
-
-
 def _ungradable(assignment, student, seed, start, message, sha="", isolation=None) -> GradeResult:
     return GradeResult(assignment.id, student, "ungradable", seed, time.monotonic() - start, [],
                        max_score(assignment.id), message=message, isolation=isolation or {},
@@ -117,7 +91,7 @@ def _pytest_args(assignment, seed: int) -> list[str]:
 
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
-                     sandbox: Zygote | None = None, hide: list[Path] = (),
+                     sandbox: Zygote | None = None,
                      limits: Limits | None = None, budget_seconds: float | None = None,
                      functions: tuple[str, ...] = ()) -> GradeResult:
     """Grade one submission in the sandbox. See the module docstring.
@@ -131,7 +105,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
     submission = Path(submission)
     workdir = Path(tempfile.mkdtemp(prefix="nngrade-sub-"))
     own_zygote = sandbox is None
-    zygote = sandbox or Zygote()
+    zygote = sandbox or Zygote(packages=assignment.worker_packages)   # the manifest's allow-list
     backend = None
     try:
         try:
@@ -139,9 +113,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
         except SubmissionError as exc:
             return _ungradable(assignment, student, seed, start, str(exc))
         zygote.start()
-        backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds,
-                                 hide=folders_to_hide([submission.resolve().parent, *hide]),
-                                 keep=folders_to_keep(assignment.worker_packages))
+        backend = SandboxBackend(zygote, prepared.path, limits=limits, budget_seconds=budget_seconds)
         error = backend.probe()
         if error is not None:
             result = _ungradable(assignment, student, seed, start, error, prepared.sha256,

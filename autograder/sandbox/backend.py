@@ -2,8 +2,20 @@
 
 One `SandboxBackend` serves one submission. It forks a worker from the
 zygote on first use and again after the worker dies or times out, so one
-crash or hang fails only the test it happened in. Calls share a deadline:
-the test's timeout, capped by the submission's whole time budget.
+crash or hang fails only the test it happened in.
+
+What a call earns points for is observed here, never reported by the worker:
+the values it returns (plain data), whether it wrote into its array arguments
+(they live in shared memory this process compares after the call), and the CPU
+time it used (the kernel's clock of the worker process).
+
+Timeouts (README, "How grading works"): a test's student calls share the
+test's timeout (its `grade` marker, default 1 s wall). After a first timeout
+the submission is on a short leash: a function that timed out is not called
+again (its later tests fail at once), and every later test gets LEASH_FACTOR
+times the calls of the slowest test that finished so far (at least
+LEASH_FLOOR), counted from when its worker is ready. Working code keeps its
+points; a submission whose every function hangs costs one timeout and ~19 leashes.
 """
 from __future__ import annotations
 
@@ -16,13 +28,14 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.sandbox import protocol
+from autograder.sandbox import linux, protocol
 from autograder.sandbox.isolation import Limits
-from student_lib.calls import CallInfo, Handle, NotStarted, StudentError, StudentTimeout
+from student_lib.calls import (CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout,
+                               wire_spec)
 
-STRIKE_TIMEOUTS = (0.5, 0.1)  # seconds per test after the first timeout, and after the third
-OUTPUT_CAP = 16_000
-WORKER_CRASHED = 70   # the exit code of a worker whose own machinery failed (zygote.py)   # characters of the student's own output kept for the report
+LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the slowest finished test, >= 50 ms
+OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
+WORKER_CRASHED = 70   # the exit code of a worker whose own machinery failed (zygote.py)
 SIGNAL_REASONS = {signal.SIGXCPU: "it used up its CPU time limit",
                   signal.SIGSEGV: "it crashed (segmentation fault)",
                   signal.SIGKILL: "it was killed (memory or time limit)",
@@ -64,12 +77,10 @@ class SandboxBackend:
 
     sandboxed = True
 
-    def __init__(self, zygote, student_path: Path, *, hide: list[Path] = (), keep: list[Path] = (),
-                 limits: Limits | None = None, budget_seconds: float = 120.0,
-                 import_timeout: float = 20.0):
+    def __init__(self, zygote, student_path: Path, *, limits: Limits | None = None,
+                 budget_seconds: float = 120.0, import_timeout: float = 20.0):
         self.zygote = zygote
         self.student_path = Path(student_path)
-        self.hide, self.keep = list(hide), list(keep)
         self.limits = limits or Limits()
         self.budget_deadline = time.monotonic() + budget_seconds
         self.budget_seconds = budget_seconds
@@ -79,19 +90,27 @@ class SandboxBackend:
         self.last_call: CallInfo | None = None
         self.deadline = self.budget_deadline
         self.generation = 0
-        self._pid: int | None = None
+        self.timeouts = 0                   # after a timeout, later tests get a short leash
+        self.timed_out: set[str] = set()    # functions not called again
+        self._test_timeout = LEASH_FLOOR
+        self._test_seconds = 0.0            # wall seconds of calls in the current test
+        self._slowest = 0.0                 # ... in the slowest test that finished without a timeout
+        self._pid: int | None = None        # the worker's supervisor (zygote.py)
+        self._host_pid: int | None = None   # the worker itself, whose CPU clock we read
+        self._pidfd: int | None = None      # ... and a handle on it that no other process can reuse
         self._sock: socket.socket | None = None
+        self._blobs: list = []
         self._workdirs: list[Path] = []
         self._import_error: str | None = None
-        self.timeouts = 0   # after a timeout, later tests get short leashes
 
     # ------------------------------------------------------------ lifecycle
     def start_test(self, timeout: float) -> None:
         self.last_call = None
-        if self.timeouts >= 3:   # a submission that hangs again and again gets a short leash
-            timeout = min(timeout, STRIKE_TIMEOUTS[1])
-        elif self.timeouts:
-            timeout = min(timeout, max(STRIKE_TIMEOUTS[0], 0.05 * timeout))
+        self._slowest = max(self._slowest, self._test_seconds)
+        self._test_seconds = 0.0
+        if self.timeouts:
+            timeout = min(timeout, max(LEASH_FLOOR, LEASH_FACTOR * self._slowest))
+        self._test_timeout = timeout
         self.deadline = min(time.monotonic() + timeout, self.budget_deadline)
         if time.monotonic() >= self.budget_deadline:
             raise StudentTimeout(f"your submission used up its total time budget "
@@ -99,7 +118,6 @@ class SandboxBackend:
 
     def probe(self) -> str | None:
         """Start a worker and import the submission; the import error message, if any."""
-        self.deadline = min(time.monotonic() + self.import_timeout, self.budget_deadline)
         try:
             self._ensure_worker()
         except StudentError as exc:
@@ -117,51 +135,64 @@ class SandboxBackend:
             raise StudentError(self._import_error)
         if self._sock is not None:
             return
+        test_deadline = self.deadline
+        self.deadline = min(time.monotonic() + self.import_timeout, self.budget_deadline)
         workdir = self._fresh_workdir()
-        self._pid, self._sock, out_r = self.zygote.spawn(
-            workdir, self.student_path.name, self.hide, self.keep + [workdir], self.limits)
+        self._pid, self._sock, out_r = self.zygote.spawn(workdir, self.student_path.name, self.limits)
         self.generation += 1
         self.output.follow(out_r)
-        header = self._receive("importing your file")
-        self.isolation = dict(header.get("isolation", {}))
+        header = self._receive("starting the process for your code", want_fd=True)
+        self._host_pid, self._pidfd = int(header.get("host_pid", 0)) or None, header.get("fd")
+        self.isolation = dict(self._receive("starting the process for your code").get("isolation", {}))
         header = self._receive("importing your file")
         if "import_error" in header:
             self._import_error = str(header["import_error"])
             self._stop()
             raise StudentError(self._import_error)
+        # the test's own clock starts when its worker is ready: a restart is not the student's time
+        self.deadline = max(test_deadline, min(time.monotonic() + self._test_timeout, self.budget_deadline))
 
-    def _stop(self) -> dict:
-        """Kill the worker (if any) and say how it ended."""
+    def _stop(self, why: bool = True) -> dict:
+        """Kill the worker (if it still runs); with `why`, wait and say how it ended."""
         status: dict = {}
-        if self._pid is not None:
+        if self._pidfd is not None:
             try:
-                os.kill(self._pid, signal.SIGKILL)
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            status = self.zygote.status(self._pid)
+            os.close(self._pidfd)
+        elif self._pid is not None:   # it never said its pid: stop its supervisor, and so it
+            os.kill(self._pid, signal.SIGKILL)
+        if self._pid is not None and why:
+            status = self.zygote.status(self._pid)   # its supervisor mirrors how it ended
         if self._sock is not None:
             self._sock.close()
-        self._pid = self._sock = None
+        self._pid = self._host_pid = self._pidfd = self._sock = None
         return status
 
     def close(self) -> None:
-        self._stop()
+        self._stop(why=False)   # the zygote reaps it in the background
         for workdir in self._workdirs:
             shutil.rmtree(workdir, ignore_errors=True)
-            workdir.with_name(workdir.name + ".empty").unlink(missing_ok=True)
 
     # ----------------------------------------------------------------- calls
-    def _receive(self, doing: str) -> dict:
+    def _receive(self, doing: str, function: str = "", want_fd: bool = False) -> dict:
+        """The worker's next message; with `want_fd`, a file descriptor sent with it is header["fd"]."""
         remaining = self.deadline - time.monotonic()
         try:
             if remaining <= 0:
                 raise socket.timeout
             self._sock.settimeout(remaining)
-            header, self._blobs = protocol.recv(self._sock)
+            header, self._blobs, fd = protocol.recv(self._sock, want_fd=want_fd)
+            if want_fd:
+                header["fd"] = fd if fd >= 0 else None
             return header
         except socket.timeout:
             self._stop()
             self.timeouts += 1
+            self._test_seconds = 0.0   # a test that timed out is no yardstick
+            if function:
+                self.timed_out.add(function)
             raise StudentTimeout(f"{doing[0].upper() + doing[1:]} did not finish within the time "
                                  f"limit: an infinite loop, or very slow code?") from None
         except (EOFError, OSError, protocol.ProtocolError, ValueError, RecursionError):
@@ -177,7 +208,7 @@ class SandboxBackend:
         code = status.get("exit")
         if code == WORKER_CRASHED:
             return (f"the process running your code broke down while {doing}: does your code "
-                    f"replace parts of Python or numpy (builtins, np.save, sys.modules) at import?")
+                    f"replace parts of Python or numpy (builtins, sys.modules) at import?")
         return (f"the process running your code ended while {doing}"
                 + (f" (exit code {code})" if code is not None else "")
                 + "; does your code call exit(), sys.exit() or os._exit()? Functions must return their result")
@@ -187,10 +218,12 @@ class SandboxBackend:
         protocol.send(self._sock, {"op": "has", "fn": name})
         return bool(self._receive(f"looking up {name}").get("ok"))
 
-    def _encode_other(self, value):
-        if type(value).__module__ == "student_lib.targets" and hasattr(value, "spec"):
-            return {"target": value.spec()}
-        raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
+    @staticmethod
+    def _encode_other(value):
+        spec = wire_spec(value)
+        if spec is None:
+            raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
+        return {"w": spec[0], "spec": spec[1]}
 
     def _decode_handle(self, id: int, type_name: str, fn: str) -> Handle:
         return Handle((self.generation << 32) | id, type_name, fn)
@@ -208,27 +241,58 @@ class SandboxBackend:
             return {k: self._check_handles(v, name) for k, v in value.items()}
         return value
 
+    def _cpu(self) -> float:
+        """CPU seconds the worker has used so far, from the kernel (0.0 if it is gone)."""
+        try:
+            return time.clock_gettime_ns(linux.cpu_clock(self._host_pid)) / 1e9
+        except (OSError, TypeError):
+            return 0.0
+
     def call(self, name: str, args: tuple, kwargs: dict, keep: tuple = ()):
         self.last_call = None
+        if name in self.timed_out:
+            raise StudentTimeout(f"{name} did not finish within the time limit in an earlier test "
+                                 f"(an infinite loop, or very slow code?), so it was not run again", name)
         self._ensure_worker()
         args, kwargs = self._check_handles(list(args), name), self._check_handles(dict(kwargs), name)
         blobs: list[bytes] = []
-        header = {"op": "call", "fn": name, "keep": list(keep),
-                  "args": protocol.encode(args, blobs, self._encode_other),
-                  "kwargs": protocol.encode(kwargs, blobs, self._encode_other)}
+        shared = protocol.SharedArgs()
+        owners: list[int] = []       # shared array i belongs to argument owners[i]
+        encoded_args = []
+        for i, value in enumerate([*args, *kwargs.values()]):
+            before = len(shared.arrays)
+            encoded_args.append(protocol.encode(value, blobs, self._encode_other, shared))
+            owners += [i] * (len(shared.arrays) - before)
+        header = {"op": "call", "fn": name, "keep": list(keep), "shm": shared.offsets,
+                  "args": {"l": encoded_args[:len(args)]},
+                  "kwargs": {"d": dict(zip(kwargs, encoded_args[len(args):]))}}
         try:
-            protocol.send(self._sock, header, blobs)
-        except OSError:
-            raise StudentError(self._death_message(f"running {name}", self._stop()), name) from None
-        reply = self._receive(f"running {name}")
+            fds = [shared.open()] if shared.arrays else []
+            cpu_before, wall_before = self._cpu(), time.monotonic()
+            try:
+                protocol.send(self._sock, header, blobs, fds)
+            except OSError:
+                raise StudentError(self._death_message(f"running {name}", self._stop()), name) from None
+            reply = self._receive(f"running {name}", name)
+            info = CallInfo(name, seconds=max(0.0, self._cpu() - cpu_before),
+                            wall_seconds=time.monotonic() - wall_before)
+            self._test_seconds += info.wall_seconds
+            changed = sorted({owners[i] for i in shared.changed()}) if shared.arrays else []
+        finally:
+            shared.close()
         if "error" in reply:
             cls = NotStarted if reply.get("kind") == "not_started" else StudentError
             raise cls(str(reply["error"]), name)
+        report = Report.from_dict(reply.get("report"))
+        names = report.names if len(report.names) == len(args) + len(kwargs) else \
+            [f"argument {i + 1}" for i in range(len(args))] + list(kwargs)
+        info.mutated = [names[i] for i in changed]
+        info.warnings, info.lines = report.warnings, report.lines
         try:
             value = protocol.decode(reply["ok"], self._blobs, self._decode_handle)
-            self.last_call = CallInfo.from_dict(reply["info"])
         except (protocol.ProtocolError, KeyError, TypeError, ValueError, RecursionError):
             self._stop()
             raise StudentError(f"{name} returned a value the grader cannot read; "
                                f"return numbers and numpy arrays", name) from None
+        self.last_call = info
         return value

@@ -1,38 +1,42 @@
-"""The walls around a worker process, applied in the forked child.
+"""The walls around a worker, decided once in the zygote and raised in each worker.
 
-In order: its own session; death with its parent; a private mount namespace
-where hidden folders (suites, solutions, results, other submissions) are
-covered by empty read-only tmpfs mounts; an unprivileged uid of its own when
-the grader runs as root; resource limits (address space, CPU seconds, no new
-processes, few file descriptors, small files, no core dumps); an empty
-environment. The network namespace is made once, in the zygote.
+Two ways to the same walls, chosen by what the kernel grants (`Plan.detect`):
 
-Each layer that the kernel refuses is recorded in `Isolation`, and the result
-says so: grading still happens, the report is honest about how.
+    namespaces  (root, or a normal user with user namespaces)
+        the zygote: an empty network namespace (inside a user namespace when not root)
+        each worker: its own PID namespace (it sees no other process), its own mount,
+        IPC and UTS namespaces, and a root that holds only the allow-list (rootfs.py)
+    landlock    (user namespaces refused: Ubuntu 24.04's AppArmor rule, Docker's default profile)
+        a Landlock ruleset: read only the allow-list, write only its own folder;
+        signals and abstract sockets scoped to the worker (Landlock ABI >= 6)
+    none        neither: reads are NOT confined; the result says so and `batch` refuses
+                to run unless told `--allow-unconfined`
+
+and in every mode: an unprivileged uid of its own when the grader is root (no
+capabilities otherwise), resource limits, a seccomp filter (syscalls.py: no
+ptrace, sockets, exec, namespaces), an empty environment.
+
+Each layer the kernel refuses is named in `Isolation`, which goes into the result.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import resource
 import signal
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWNET = 0x40000000
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWIPC = 0x08000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
-KEEP_WRITABLE = ("/proc", "/sys", "/dev")   # pseudo file systems; /dev/shm is still made read-only
-PR_SET_PDEATHSIG = 1
-UID_BASE = 2_000_000_000   # workers get uid UID_BASE + pid: no two share a uid
+from autograder.sandbox import allowlist, landlock, linux, rootfs, syscalls
 
-_libc = ctypes.CDLL(None, use_errno=True)
-SYSTEM_DIRS = {Path(p) for p in ("/", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc",
-                                 "/dev", "/sys", "/tmp", "/var", "/home", "/root", "/opt", "/run")}
+UNCONFINED_WARNING = ("WARNING: the student's code was NOT confined: this kernel grants neither "
+                      "namespaces nor Landlock, so it could read whatever your user can read (hidden "
+                      "suites, your home). Grade on a machine or in the container that grants them "
+                      "(README: \"Grading on macOS or Windows\").")
+CONFINED_MODES = ("namespaces", "landlock")
+UID_BASE = 2_000_000_000   # as root, worker uid = UID_BASE + its pid: no two workers share a uid
+SUBMISSION_BYTES = 64 * 1024**2
 
 
 @dataclass
@@ -47,108 +51,99 @@ class Limits:
 
 @dataclass
 class Isolation:
-    """Which layers are active; goes into the result."""
+    """Which layers are active; goes into the result (`isolation`)."""
 
-    user: str = "unavailable"
     filesystem: str = "unavailable"
+    user: str = "unavailable"
     network: str = "unavailable"
     processes: str = "unavailable"
-    notes: list = field(default_factory=list)
+    syscalls: str = "unavailable"
+    confined: bool = False        # are the worker's reads confined to the allow-list?
 
     def to_dict(self) -> dict:
-        return {"user": self.user, "filesystem": self.filesystem, "network": self.network,
-                "processes": self.processes}
+        return {"filesystem": self.filesystem, "user": self.user, "network": self.network,
+                "processes": self.processes, "syscalls": self.syscalls, "confined": self.confined}
 
 
-def _check(ret: int, what: str) -> None:
-    if ret != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
+@dataclass
+class Plan:
+    """What this machine grants, found once in the zygote before any worker exists."""
+
+    mode: str                      # "namespaces", "landlock" or "none"
+    network: str
+    root: bool
+    allow: allowlist.AllowList
+    landlock_abi: int = 0
+    notes: list = field(default_factory=list)
+
+    @classmethod
+    def detect(cls, packages: tuple[str, ...] = ("numpy",)) -> "Plan":
+        root = os.geteuid() == 0
+        allow = allowlist.build(packages)
+        abi = landlock.abi_version()
+        try:
+            network, root = _network_namespace(root)
+        except OSError as exc:
+            network = f"no sockets (seccomp); network namespace refused ({exc.strerror})"
+            mode = "landlock" if abi else "none"
+            return cls(mode, network, root, allow, abi, [f"namespaces refused: {exc.strerror}"])
+        refused = _probe_worker_namespaces()
+        if refused:
+            mode = "landlock" if abi else "none"
+            return cls(mode, network, root, allow, abi, [f"mount/PID namespaces refused: {refused}"])
+        return cls("namespaces", network, root, allow, abi)
 
 
-def unshare(flags: int) -> None:
-    _check(_libc.unshare(flags), "unshare")
+def _network_namespace(root: bool) -> tuple[str, bool]:
+    """In the zygote: an empty network namespace for every worker (in a user namespace if not root).
+
+    Returns (what was done, whether the zygote is root with its privileges). Root without
+    CAP_SYS_ADMIN (a container's root) takes the normal user's way.
+    """
+    if root:
+        try:
+            linux.unshare(linux.CLONE_NEWNET)
+            return "isolated (empty network namespace) + no sockets (seccomp)", True
+        except PermissionError:
+            pass
+    uid, gid = os.geteuid(), os.getegid()
+    linux.unshare(linux.CLONE_NEWUSER | linux.CLONE_NEWNET)
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    return "isolated (empty network namespace in a user namespace) + no sockets (seccomp)", False
 
 
-def mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    _check(_libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None,
-                       flags, data.encode() if data else None), f"mount {target}")
+def _probe_worker_namespaces() -> str:
+    """'' if a child may make the PID and mount namespaces a worker needs, else why not."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            linux.unshare(linux.CLONE_NEWPID | linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)
+            linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+            os.write(w, b"ok")
+        except OSError as exc:
+            os.write(w, (exc.strerror or "refused").encode())
+        os._exit(0)
+    os.close(w)
+    answer = os.read(r, 200).decode()
+    os.close(r)
+    os.waitpid(pid, 0)
+    return "" if answer == "ok" else answer
 
 
-def isolate_network() -> str:
-    """In the zygote, once: an empty network namespace for every worker it forks."""
-    try:
-        if os.geteuid() == 0:
-            unshare(CLONE_NEWNET)
-            return "isolated (empty network namespace)"
-        uid, gid = os.geteuid(), os.getegid()
-        unshare(CLONE_NEWUSER | CLONE_NEWNET)
-        Path("/proc/self/setgroups").write_text("deny")
-        Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
-        Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
-        return "isolated (empty network namespace in a user namespace)"
-    except OSError as exc:
-        return f"unavailable ({exc.strerror})"
-
-
-def safe_to_hide(path: Path, keep: list[Path]) -> bool:
-    """Never cover a system folder, or a folder or file the worker itself needs."""
-    path = path.resolve()
-    if path in SYSTEM_DIRS or not (path.is_dir() or path.is_file()):
-        return False
-    return not any(k == path or path in k.parents for k in keep)
-
-
-def _mount_points() -> list[str]:
-    with open("/proc/self/mountinfo") as f:
-        points = [line.split()[4].replace("\\040", " ") for line in f]
-    return sorted(set(points), key=len)
-
-
-def read_only_except(workdir: Path) -> int:
-    """Remount every file system read-only in this namespace, except the worker's own folder."""
-    mount(str(workdir), str(workdir), None, MS_BIND, None)
-    failed = 0
-    for point in _mount_points():
-        if point == str(workdir) or (point.startswith(KEEP_WRITABLE) and not point.startswith("/dev/shm")):
-            continue
-        for flags in (MS_NOSUID | MS_NODEV, MS_NOSUID, 0):   # keep flags the kernel insists on
-            if _libc.mount(None, point.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None) == 0:
-                break
-        else:
-            failed += 1
-    return failed
-
-
-def hide_folders(hide: list[Path], keep: list[Path], workdir: Path) -> str:
-    """A private mount namespace: read-only but for `workdir`; each of `hide` covered and empty."""
-    unshare(CLONE_NEWNS | CLONE_NEWIPC)
-    mount("none", "/", None, MS_REC | MS_PRIVATE, None)
-    empty = workdir.with_name(workdir.name + ".empty")   # what a hidden file shows (removed with workdir)
-    empty.touch(mode=0o444)
-    not_read_only = read_only_except(workdir)
-    hidden = 0
-    for path in hide:
-        if safe_to_hide(path, keep):
-            if path.is_file():   # e.g. a class's Canvas zip: reads as empty
-                mount(str(empty), str(path.resolve()), None, MS_BIND, None)
-            else:
-                mount("nngrade-hidden", str(path.resolve()), "tmpfs",
-                      MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000")
-            hidden += 1
-    writable = f"{not_read_only} mounts left writable" if not_read_only else "read-only but its own folder"
-    return f"private mount namespace, {writable}; {hidden} folders hidden"
-
-
-def drop_privileges(workdir: Path) -> str:
-    uid = UID_BASE + os.getpid()
-    os.chown(workdir, uid, uid)
-    for child in workdir.iterdir():
-        os.chown(child, uid, uid)
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-    return "an unprivileged uid of its own (dropped from root)"
+def _traversable_by_others(path: str) -> bool:
+    """Can a uid with no special rights reach `path` (every folder on the way o+x)?"""
+    p = Path(path)
+    for folder in [p, *p.parents]:
+        try:
+            if not folder.stat().st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def set_limits(limits: Limits) -> None:
@@ -162,26 +157,59 @@ def set_limits(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
 
 
-def enter_sandbox(workdir: Path, hide: list[Path], keep: list[Path], limits: Limits,
-                  network: str) -> Isolation:
-    """Apply every layer to the current (freshly forked) process."""
-    iso = Isolation(network=network)
-    os.setsid()
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    try:
-        iso.filesystem = hide_folders(hide, keep, workdir)
-    except OSError as exc:
-        iso.filesystem = f"unavailable ({exc.strerror}): hidden suites are readable"
-    if os.geteuid() == 0:
-        iso.user = drop_privileges(workdir)
+def _drop_to(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def enter(plan: Plan, host_pid: int, workdir: Path, student_file: str, limits: Limits) -> tuple[Isolation, Path]:
+    """Raise every wall around this (freshly forked) process; (what is active, the student's file)."""
+    iso = Isolation(network=plan.network)
+    os.umask(0o022)
+    source = workdir / student_file
+    worker_uid = UID_BASE + host_pid
+    if plan.mode == "namespaces":
+        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)
+        owner = (worker_uid, worker_uid) if plan.root else (os.geteuid(), os.getegid())
+        rootfs.build_root(str(workdir), plan.allow, {student_file: source.read_bytes()}, owner,
+                          SUBMISSION_BYTES)
+        path = Path(allowlist.SUBMISSION_DIR) / student_file
+        iso.filesystem = (f"allow-list root (pivot_root): {len(plan.allow.read) + len(plan.allow.unmasked)} "
+                          f"read-only paths, {len(plan.allow.masks)} masked, its own /submission")
+        iso.processes = "own PID namespace; no new processes or threads (seccomp, RLIMIT_NPROC=0)"
+        iso.confined = True
     else:
-        iso.user = f"unavailable (grader not root): runs as uid {os.geteuid()}"
+        path = source
+        if plan.mode == "none":
+            iso.filesystem = ("UNCONFINED: the kernel refused namespaces and Landlock; the worker can read "
+                              "what the grader's user can read")
+        iso.processes = "no new processes or threads (seccomp, RLIMIT_NPROC=0)" + (
+            "; signals scoped by Landlock" if plan.landlock_abi >= 6 and plan.mode == "landlock"
+            else "; signals only to itself (seccomp)")
+    drop_uid = plan.root and (plan.mode == "namespaces"
+                              or all(_traversable_by_others(p) for p in plan.allow.read))
+    if plan.mode != "namespaces" and drop_uid:
+        for p in (workdir, source):
+            os.chown(p, worker_uid, worker_uid)
+    if plan.mode == "landlock":
+        iso.filesystem = "allow-list: " + landlock.restrict(
+            allowlist.beneath_rules(plan.allow), [str(workdir)], plan.allow.devices)
+        iso.confined = True
     set_limits(limits)
-    iso.processes = "no new processes (RLIMIT_NPROC=0)"
-    os.chdir(workdir)
-    for key in list(os.environ):
-        del os.environ[key]
-    os.environ.update({"HOME": str(workdir), "TMPDIR": str(workdir), "LANG": "C.UTF-8",
+    if drop_uid:
+        _drop_to(worker_uid)
+        iso.user = "an unprivileged uid of its own (dropped from root)"
+    else:
+        linux.drop_capabilities()
+        iso.user = (f"uid {os.geteuid()}, no capabilities"
+                    + (" (root kept: Python lives where other uids cannot read)" if plan.root else ""))
+    scoped = plan.mode == "namespaces" or (plan.mode == "landlock" and plan.landlock_abi >= 6)
+    iso.syscalls = syscalls.install(own_pid_namespace=scoped)
+    os.chdir(path.parent)
+    os.environ.clear()
+    os.environ.update({"HOME": str(path.parent), "TMPDIR": str(path.parent), "LANG": "C.UTF-8",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
-    sys.path[:] = [str(workdir)] + [p for p in sys.path if p and Path(p).resolve() != Path.cwd()]
-    return iso
+    sys.path[:] = [str(path.parent)] + [p for p in sys.path if p and any(
+        p == r or p.startswith(r + "/") for r in plan.allow.read + plan.allow.masks)]
+    return iso, path

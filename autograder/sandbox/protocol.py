@@ -1,21 +1,29 @@
-"""The wire between the grader and a worker: JSON headers and `.npy` blobs.
+"""The wire between the grader and a worker: JSON headers, raw array bytes, shared arguments.
 
 A message is a 4-byte big-endian header length, a JSON header, then the
-blobs the header lists. Values are encoded as JSON where JSON is exact and
-tagged objects otherwise:
+blobs the header lists (their lengths in header["blobs"]). A call's array
+arguments travel instead in one shared-memory file (a memfd passed with the
+header, SCM_RIGHTS): the worker's arrays are views of it, so an in-place write
+by student code is seen by the grader itself, after the call, in memory the
+grader owns. Values are JSON where JSON is exact, tagged objects otherwise:
 
     {"l": [...]} list      {"t": [...]} tuple      {"d": {...}} dict (str keys)
-    {"a": i} ndarray       {"s": i} numpy scalar   (blob i, np.save format)
-    {"h": id, "type": name, "fn": function}        a handle to a worker object
-    {"target": spec}       a target function, rebuilt in the worker
+    {"a": i, "dt": "<f8", "sh": [2, 3]}   ndarray, raw bytes in blob i
+    {"s": i, "dt": "<f4"}                 numpy scalar, raw bytes in blob i
+    {"m": i, "dt": ..., "sh": ...}        ndarray argument, at header["shm"][i] in the shared file
+    {"h": id, "type": name, "fn": function}    a handle to a worker object
+    {"w": kind, "spec": ...}                   a wire spec (e.g. a target function), rebuilt in the worker
 
-Arrays are read with `np.load(allow_pickle=False)`: no pickle ever crosses.
-The reader caps sizes, so a hostile worker cannot exhaust the grader.
+Only numeric, boolean and fixed-width text dtypes are accepted (regex below):
+no object dtype, no structured dtype, never a pickle. Sizes are capped so a
+hostile worker cannot exhaust the grader.
 """
 from __future__ import annotations
 
-import io
 import json
+import mmap
+import os
+import re
 import socket
 import struct
 
@@ -25,29 +33,84 @@ from student_lib.calls import Handle, is_plain_array, is_plain_scalar
 
 MAX_HEADER = 4 * 1024**2
 MAX_BLOBS = 512 * 1024**2
+MAX_DIMS = 32
+PLAIN_DTYPE = re.compile(r"^[<>|=]?[biufcSU][0-9]{1,3}$")
+ALIGN = 64
 
 
 class ProtocolError(Exception):
     """The other side sent something that is not a valid message."""
 
 
-def encode(value, blobs: list[bytes], encode_other=None):
-    """JSON-able form of `value`; arrays appended to `blobs`."""
-    if value is None or type(value) in (bool, str):
-        return value
-    if type(value) is int:
+def plain_dtype(text) -> np.dtype:
+    if not isinstance(text, str) or not PLAIN_DTYPE.match(text):
+        raise ProtocolError(f"refused dtype {text!r}")
+    return np.dtype(text)
+
+
+class SharedArgs:
+    """The grader's side of one call's shared arguments: lay out, send, and check after the call."""
+
+    def __init__(self):
+        self.arrays: list[np.ndarray] = []
+        self.offsets: list[int] = []
+        self.size = 0
+        self.fd = -1
+        self.view: mmap.mmap | None = None
+
+    def add(self, array: np.ndarray) -> dict:
+        array = _contiguous(array)
+        self.offsets.append(self.size)
+        self.arrays.append(array)
+        self.size += -(-max(array.nbytes, 1) // ALIGN) * ALIGN
+        return {"m": len(self.arrays) - 1, "dt": array.dtype.str, "sh": list(array.shape)}
+
+    def open(self) -> int:
+        """Write the arrays into a fresh memfd; its fd (to send with the call)."""
+        self.fd = os.memfd_create("nngrade-args", os.MFD_CLOEXEC)
+        os.ftruncate(self.fd, max(self.size, 1))
+        self.view = mmap.mmap(self.fd, max(self.size, 1))
+        for array, offset in zip(self.arrays, self.offsets):
+            self.view[offset:offset + array.nbytes] = array.tobytes()
+        return self.fd
+
+    def changed(self) -> list[int]:
+        """Indices of the arrays whose bytes differ from what was sent: written in place."""
+        return [i for i, (a, off) in enumerate(zip(self.arrays, self.offsets))
+                if self.view[off:off + a.nbytes] != a.tobytes()]
+
+    def close(self) -> None:
+        if self.view is not None:
+            self.view.close()
+            self.view = None
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _contiguous(array: np.ndarray) -> np.ndarray:
+    """A C-contiguous array of the same shape (np.ascontiguousarray turns 0-d into 1-d)."""
+    return array if array.flags.c_contiguous else array.copy(order="C")
+
+
+def encode(value, blobs: list, encode_other=None, shared: SharedArgs | None = None):
+    """JSON-able form of `value`; array bytes appended to `blobs` (or to `shared`, for arguments)."""
+    if value is None or type(value) in (bool, str, int):
         return value
     if type(value) is float:
         return value if np.isfinite(value) else {"f": repr(value)}
-    if is_plain_array(value) or (is_plain_scalar(value) and isinstance(value, np.generic)):
-        buf = io.BytesIO()
-        np.save(buf, np.asarray(value), allow_pickle=False)
-        blobs.append(buf.getvalue())
-        return {"a" if isinstance(value, np.ndarray) else "s": len(blobs) - 1}
+    if is_plain_array(value):
+        if shared is not None:
+            return shared.add(value)
+        blobs.append(value.tobytes())   # C order, whatever the array's layout
+        return {"a": len(blobs) - 1, "dt": value.dtype.str, "sh": list(value.shape)}
+    if is_plain_scalar(value) and isinstance(value, np.generic):
+        blobs.append(value.tobytes())
+        return {"s": len(blobs) - 1, "dt": value.dtype.str}
     if type(value) in (list, tuple):
-        return {"l" if type(value) is list else "t": [encode(v, blobs, encode_other) for v in value]}
+        return {"l" if type(value) is list else "t": [encode(v, blobs, encode_other, shared) for v in value]}
     if type(value) is dict and all(type(k) is str for k in value):
-        return {"d": {k: encode(v, blobs, encode_other) for k, v in value.items()}}
+        return {"d": {k: encode(v, blobs, encode_other, shared) for k, v in value.items()}}
     if isinstance(value, Handle):
         return {"h": value.id, "type": value.type_name, "fn": value.function}
     if encode_other is not None:
@@ -55,53 +118,88 @@ def encode(value, blobs: list[bytes], encode_other=None):
     raise TypeError(f"cannot send a {type(value).__name__} to or from the sandbox")
 
 
-def decode(obj, blobs: list[bytes], decode_handle=None, decode_target=None):
+def _array(buffer, dtype_text, shape, offset: int = 0) -> np.ndarray:
+    dtype = plain_dtype(dtype_text)
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(
+            type(n) is int and n >= 0 for n in shape):
+        raise ProtocolError("bad array shape")
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    if offset < 0 or offset + count * dtype.itemsize > len(buffer):
+        raise ProtocolError("array larger than its bytes")
+    return np.ndarray(tuple(shape), dtype, buffer=buffer, offset=offset)
+
+
+def decode(obj, blobs: list, decode_handle=None, decode_spec=None, shared=None):
+    """The value `encode` described. `shared`: (mmap, offsets) of a call's shared arguments."""
     if obj is None or type(obj) in (bool, int, float, str):
         return obj
-    if type(obj) is not dict or len(obj) not in (1, 3):
+    if type(obj) is not dict or not obj:
         raise ProtocolError("malformed value")
-    (tag, body), = list(obj.items())[:1]
-    if tag == "f":
-        return float(body)
-    if tag in ("a", "s"):
-        try:
-            arr = np.load(io.BytesIO(blobs[body]), allow_pickle=False)
-        except (ValueError, IndexError, OSError, TypeError) as exc:
-            raise ProtocolError(f"bad array: {exc}") from None
-        return arr if tag == "a" else arr[()]
-    if tag in ("l", "t"):
-        items = [decode(v, blobs, decode_handle, decode_target) for v in body]
+    tag, body = next(iter(obj.items()))
+    try:
+        if tag == "f":
+            return float(body)
+        if tag == "a":
+            return _array(blobs[body], obj.get("dt"), obj.get("sh"))
+        if tag == "s":
+            return _array(blobs[body], obj.get("dt"), [])[()]
+        if tag == "m" and shared is not None:
+            view, offsets = shared
+            return _array(view, obj.get("dt"), obj.get("sh"), int(offsets[body]))
+    except (IndexError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"bad array: {exc}") from None
+    if tag in ("l", "t") and type(body) is list:
+        items = [decode(v, blobs, decode_handle, decode_spec, shared) for v in body]
         return items if tag == "l" else tuple(items)
-    if tag == "d":
-        return {str(k): decode(v, blobs, decode_handle, decode_target) for k, v in body.items()}
+    if tag == "d" and type(body) is dict:
+        return {str(k): decode(v, blobs, decode_handle, decode_spec, shared) for k, v in body.items()}
     if tag == "h" and decode_handle is not None:
         return decode_handle(int(body), str(obj.get("type", "object")), str(obj.get("fn", "")))
-    if tag == "target" and decode_target is not None:
-        return decode_target(body)
+    if tag == "w" and decode_spec is not None:
+        return decode_spec(str(body), obj.get("spec"))
     raise ProtocolError(f"unexpected value tag {tag!r}")
 
 
-def send(sock: socket.socket, header: dict, blobs: list[bytes] = ()) -> None:
+def send(sock: socket.socket, header: dict, blobs: list = (), fds: list[int] = ()) -> None:
     header = dict(header, blobs=[len(b) for b in blobs])
-    data = json.dumps(header).encode()
-    sock.sendall(struct.pack(">I", len(data)) + data)
-    for blob in blobs:
-        sock.sendall(blob)
+    data = json.dumps(header, separators=(",", ":")).encode()
+    first = struct.pack(">I", len(data)) + data
+    if fds:
+        sent = socket.send_fds(sock, [first], list(fds))
+        first = first[sent:]
+    parts = [first, *blobs]
+    if sum(len(p) for p in parts) <= 1 << 16:
+        sock.sendall(b"".join(parts))
+    else:
+        for part in parts:
+            sock.sendall(part)
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    chunks, got = [], 0
+def _recv_exact(sock: socket.socket, n: int) -> bytearray:
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
     while got < n:
-        chunk = sock.recv(min(n - got, 1 << 20))
-        if not chunk:
+        k = sock.recv_into(view[got:], n - got)
+        if not k:
             raise EOFError("the other side closed the connection")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+        got += k
+    return buf
 
 
-def recv(sock: socket.socket) -> tuple[dict, list[bytes]]:
-    (size,) = struct.unpack(">I", _recv_exact(sock, 4))
+def recv(sock: socket.socket, want_fd: bool = False) -> tuple[dict, list, int]:
+    """(header, blobs, fd or -1). With `want_fd`, a file descriptor sent with the header is taken."""
+    fd = -1
+    if want_fd:
+        data, fds, _, _ = socket.recv_fds(sock, 4, 4)
+        for extra in fds[1:]:
+            os.close(extra)
+        fd = fds[0] if fds else -1
+        if not data:
+            raise EOFError("the other side closed the connection")
+        prefix = bytes(data) + (bytes(_recv_exact(sock, 4 - len(data))) if len(data) < 4 else b"")
+    else:
+        prefix = bytes(_recv_exact(sock, 4))
+    (size,) = struct.unpack(">I", prefix)
     if size > MAX_HEADER:
         raise ProtocolError("message header too large")
     try:
@@ -111,4 +209,4 @@ def recv(sock: socket.socket) -> tuple[dict, list[bytes]]:
         raise ProtocolError("message header is not valid JSON") from None
     if any(s < 0 for s in sizes) or sum(sizes) > MAX_BLOBS:
         raise ProtocolError("message too large")
-    return header, [_recv_exact(sock, s) for s in sizes]
+    return header, [_recv_exact(sock, s) for s in sizes], fd

@@ -11,8 +11,10 @@ socket and the write end of its output pipe are passed with SCM_RIGHTS.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -21,13 +23,21 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 
-PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "collections.abc",
-           "typing", "dataclasses", "statistics", "operator", "copy", "time", "re", "json",
-           "warnings", "numbers", "fractions", "decimal", "string", "textwrap", "enum", "abc",
-           "contextlib", "types", "heapq", "bisect", "array", "pathlib", "struct", "io",
-           "numpy", "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial",
-           "numpy.testing", "numpy.lib.stride_tricks")
+# Only for speed: workers fork with these already imported. Any other standard-library
+# module imports lazily inside the worker, as on the student's machine.
+PRELOAD = ("numpy", "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial",
+           "numpy.testing", "numpy.lib.stride_tricks", "math", "random", "functools", "itertools",
+           "collections", "dataclasses", "typing", "warnings")
 ROOT = Path(__file__).resolve().parents[2]
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot run the sandbox at all (not Linux)."""
+
+
+def require_linux() -> None:
+    """Stop at once, with the way out, where the sandbox cannot exist."""
+    if not sys.platform.startswith("linux"):
+        from autograder.cli import NOT_LINUX
+        raise SandboxUnavailable(NOT_LINUX)
 
 
 def _decode_status(status: int) -> dict:
@@ -36,15 +46,18 @@ def _decode_status(status: int) -> dict:
     return {"exit": os.WEXITSTATUS(status)}
 
 
-def serve(ctrl: socket.socket) -> None:
+def serve(ctrl: socket.socket, packages: tuple[str, ...]) -> None:
     """The zygote's loop; returns when the grader closes the control socket."""
     import importlib
 
-    from autograder.sandbox import isolation, protocol, worker
+    from autograder.sandbox import isolation, syscalls, worker
 
-    network = isolation.isolate_network()
-    for name in PRELOAD:
+    plan = isolation.Plan.detect(packages)
+    for name in PRELOAD + packages:
         importlib.import_module(name)
+    if syscalls.available():
+        import pyseccomp  # noqa: F401 - loading libseccomp needs files the walls hide
+    ctrl.send(json.dumps({"mode": plan.mode, "notes": plan.notes}).encode())
     statuses: dict[int, dict] = {}
     children: set[int] = set()
     try:
@@ -61,11 +74,11 @@ def serve(ctrl: socket.socket) -> None:
                 pid = os.fork()
                 if pid == 0:
                     ctrl.close()
-                    _worker_main(child_fd, out_fd, request, network, isolation, protocol, worker)
+                    _supervise(child_fd, out_fd, request, plan, isolation, worker)
                 os.close(child_fd)
                 os.close(out_fd)
                 children.add(pid)
-                ctrl.send(json.dumps({"pid": pid, "network": network}).encode())
+                ctrl.send(json.dumps({"pid": pid}).encode())
             elif request["op"] == "status":
                 pid = int(request["pid"])
                 if pid in children and pid not in statuses:
@@ -86,22 +99,65 @@ def serve(ctrl: socket.socket) -> None:
                 pass
 
 
-def _worker_main(child_fd, out_fd, request, network, isolation, protocol, worker) -> None:
-    """In the forked child: wall in, then import and serve. Never returns."""
+def _supervise(child_fd, out_fd, request, plan, isolation, worker) -> None:
+    """The worker's parent: a PID namespace for the worker, its host pid to the grader. Never returns.
+
+    The worker is pid 1 of its own namespace, so it sees no other process; this
+    small parent outside it tells the grader the worker's host pid (whose CPU
+    clock the grader reads) and hands it a pidfd (a handle on that very process,
+    safe from pid reuse), then waits and ends the way the worker ended.
+    """
+    code = 70
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the zygote
+        if plan.mode == "namespaces":
+            from autograder.sandbox import linux
+            linux.unshare(linux.CLONE_NEWPID)
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(w)
+            host_pid = int(os.read(r, 32) or b"0")
+            os.close(r)
+            _worker_main(child_fd, out_fd, host_pid, request, plan, isolation, worker)
+        os.close(r)
+        os.close(out_fd)
+        sock = socket.socket(fileno=child_fd)
+        from autograder.sandbox import protocol
+        pidfd = os.pidfd_open(pid)   # it cannot be reaped (and its pid reused) before we wait
+        protocol.send(sock, {"host_pid": pid}, fds=[pidfd])
+        os.close(pidfd)
+        sock.close()
+        os.write(w, str(pid).encode())
+        os.close(w)
+        status = os.waitpid(pid, 0)[1]
+        if os.WIFSIGNALED(status):
+            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            os.kill(os.getpid(), os.WTERMSIG(status))
+        code = os.WEXITSTATUS(status)
+    finally:
+        os._exit(code)
+
+
+def _worker_main(child_fd, out_fd, host_pid, request, plan, isolation, worker) -> None:
+    """In the worker: wall in, then import and serve. Never returns."""
     code = 0
     try:
+        os.setsid()
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with its parent
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
-        os.close(out_fd)
+        os.closerange(3, child_fd)
+        os.closerange(child_fd + 1, 1 << 16)
         for stream in (sys.stdout, sys.stderr):   # a killed worker must not lose buffered output
             stream.reconfigure(line_buffering=True, write_through=True)
         sock = socket.socket(fileno=child_fd)
-        workdir = Path(request["workdir"])
-        iso = isolation.enter_sandbox(
-            workdir, [Path(p) for p in request["hide"]], [Path(p) for p in request["keep"]],
-            isolation.Limits(**request["limits"]), network)
+        iso, path = isolation.enter(plan, host_pid, Path(request["workdir"]), request["student_file"],
+                                    isolation.Limits(**request["limits"]))
+        from autograder.sandbox import protocol
         protocol.send(sock, {"isolation": iso.to_dict()})
-        worker.run(sock, workdir / request["student_file"])
+        worker.run(sock, path)
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote
         code = 70   # backend.WORKER_CRASHED
     finally:
@@ -115,11 +171,13 @@ def _worker_main(child_fd, out_fd, request, network, isolation, protocol, worker
 class Zygote:
     """The grader's handle on a zygote process. Use as a context manager."""
 
-    def __init__(self):
+    def __init__(self, packages: tuple[str, ...] = (), launcher: tuple[str, ...] = ()):
+        self.packages = ("numpy", *sorted(set(packages) - {"numpy"}))   # what workers may import
+        self.launcher = tuple(launcher)   # a command the zygote runs under (tests: refuse namespaces)
         self._proc: subprocess.Popen | None = None
         self._ctrl: socket.socket | None = None
         self._lock = threading.Lock()
-        self.network = "unknown"
+        self.mode = "unknown"   # after start(): "namespaces", "landlock" or "none" (isolation.py)
 
     def __enter__(self) -> "Zygote":
         return self.start()
@@ -134,18 +192,26 @@ class Zygote:
     def start(self) -> "Zygote":
         if self.alive:
             return self
+        require_linux()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "LANG": "C.UTF-8"}
         code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
-                f"from autograder.sandbox.zygote import _zygote_main; _zygote_main({theirs.fileno()})")
+                f"from autograder.sandbox.zygote import _zygote_main; "
+                f"_zygote_main({theirs.fileno()}, {self.packages!r})")
         quiet = None if os.environ.get("NNGRADE_DEBUG") else subprocess.DEVNULL
-        self._proc = subprocess.Popen([sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
+        self._proc = subprocess.Popen([*self.launcher, sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
                                       env=env, stdin=subprocess.DEVNULL, stdout=quiet, stderr=quiet,
                                       cwd="/", start_new_session=True)
         theirs.close()
         self._ctrl = ours
+        try:   # the zygote says which walls this machine grants once it is ready
+            ours.settimeout(120)
+            hello = json.loads(ours.recv(1 << 16) or b"{}")
+        except (OSError, ValueError):
+            hello = {}
+        self.mode = hello.get("mode", "unknown")
         return self
 
     def _ask(self, request: dict, fds: list[int] = (), timeout: float = 60.0) -> dict:
@@ -160,19 +226,20 @@ class Zygote:
                 raise RuntimeError("the sandbox zygote stopped unexpectedly")
             return json.loads(data)
 
-    def spawn(self, workdir: Path, student_file: str, hide: list[Path], keep: list[Path],
-              limits) -> tuple[int, socket.socket, int]:
-        """Fork a worker for `workdir/student_file`: (pid, socket to it, read end of its output)."""
+    def spawn(self, workdir: Path, student_file: str, limits) -> tuple[int, socket.socket, int]:
+        """Fork a worker for `workdir/student_file`: (pid, socket to it, read end of its output).
+
+        The pid is the worker's supervisor; the worker's own host pid is the first
+        message on the socket ({"host_pid": n}).
+        """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
         try:
             reply = self._ask({"op": "spawn", "workdir": str(workdir), "student_file": student_file,
-                               "hide": [str(p) for p in hide], "keep": [str(p) for p in keep],
                                "limits": asdict(limits)}, [theirs.fileno(), out_w])
         finally:
             theirs.close()
             os.close(out_w)
-        self.network = reply["network"]
         return int(reply["pid"]), ours, out_r
 
     def status(self, pid: int) -> dict:
@@ -195,7 +262,6 @@ class Zygote:
             self._proc = None
 
 
-def _zygote_main(fd: int) -> None:
-    import ctypes
+def _zygote_main(fd: int, packages: tuple[str, ...]) -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the grader
-    serve(socket.socket(fileno=fd))
+    serve(socket.socket(fileno=fd), tuple(packages))

@@ -12,7 +12,6 @@ Nothing here calls the student.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -155,16 +154,6 @@ def close_to_reference(got, expected, dtype, *, what: str, scale: float = 0.0) -
     t["atol"] = max(t["atol"], 8 * float(np.finfo(dtype).eps) * scale)
     checks.assert_close(got, np.asarray(expected, dtype=np.float64), what=what,
                         check_dtype=False, **t)
-
-
-def median_seconds(fn, *args, repeat: int = 3) -> float:
-    """The median wall time of `repeat` runs of fn(*args) in this process."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def away_from_zero(rng, shape, scale: float = 3.0, gap: float = 0.01) -> np.ndarray:
