@@ -153,3 +153,19 @@ def test_check_suite_finds_a_dependent_test_a_stray_function_and_wrong_points(re
     dependent = " ".join(checks["no test depends on another (same score alone, in order, reversed)"]["details"])
     assert "test_second" in dependent and "test_first" not in dependent
     assert "the tests give 6 points" in checks["points add up to the manifest's (4)"]["details"][0]
+
+
+def test_worker_packages_in_the_manifest_are_what_student_code_may_import(repo, tmp_path):
+    """The allow-list sandbox lets a worker import numpy only, plus the manifest's `worker_packages`."""
+    pkg = "toy_pkg"
+    assert nngrade(repo, "new", pkg).returncode == 0
+    submission = tmp_path / f"{pkg}.py"
+    submission.write_text("import rich\n" + (repo / f"solutions/{pkg}/{pkg}.py").read_text())
+    refused = json.loads(nngrade(repo, "grade", pkg, submission, "--json", "-").stdout)
+    if not refused["isolation"].get("confined"):
+        pytest.skip("the kernel grants no confinement here, so every package is readable")
+    assert refused["status"] == "ungradable" and "No module named 'rich'" in refused["message"]
+    manifest = repo / f"assignments/{pkg}/assignment.toml"
+    manifest.write_text(manifest.read_text().replace("worker_packages = []", 'worker_packages = ["rich"]'))
+    allowed = json.loads(nngrade(repo, "grade", pkg, submission, "--json", "-").stdout)
+    assert allowed["status"] == "graded" and allowed["score"] == allowed["max_score"] == 3
