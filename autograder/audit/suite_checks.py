@@ -86,6 +86,8 @@ def independence(assignment, student_path: Path, zygote, seed: int = 0) -> list[
     files = [str(p) for p in assignment.test_files()]
     normal, ids = _outcomes(assignment, student_path, files, zygote, seed)
     reverse, _ = _outcomes(assignment, student_path, files, zygote, seed, reverse=True)
+    if not ids or len(normal) != len(ids):
+        return [f"the tests could not be run one by one ({len(normal)} outcomes for {len(ids)} tests)"]
     problems = [f"{t}: {normal.get(t)} in order, {reverse.get(t)} in reverse order"
                 for t in ids if normal.get(t) != reverse.get(t)]
     for test_id in ids:
