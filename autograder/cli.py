@@ -6,6 +6,9 @@
     nngrade release ID -o DIR [--github-classroom]
     nngrade export {gradescope,canvas,moodle,nbgrader,nbgrader-gradebook,otter} ...
     nngrade demo
+    nngrade new ID [--title T]
+    nngrade audit ID [-o DIR] [--json PATH] [--seeds N]
+    nngrade check-suite ID [--seeds N]
 
 Each command lives in its own module with `add_arguments(parser)` and
 `run(args) -> int`. Exit codes: 0 done (whatever the score), 1 the grader
@@ -26,6 +29,9 @@ COMMANDS = {
     "similarity": ("autograder.similarity.command", "who copied from whom: ranked similar pairs, locally"),
     "serve": ("autograder.server.command", "the submission service: upload, instant feedback, LTI 1.3"),
     "demo": ("autograder.commands.demo", "grade the bundled example submissions (correct, buggy, hostile)"),
+    "new": ("autograder.commands.new", "write the skeleton of a new assignment (manifest, solution, tests)"),
+    "audit": ("autograder.audit.command", "mutation-test an assignment's suites: kill rate, surviving mutants"),
+    "check-suite": ("autograder.audit.check_command", "check a suite: full marks, points, independent tests"),
 }
 
 

@@ -63,7 +63,7 @@ def find_handout(file: str | None = None, cwd: Path | None = None, assignment: s
     if not pairs:
         raise CheckError("no assignment here: run this command in your handout folder (the one with "
                          "your <assignment>.py and test_<assignment>.py), or give your file: "
-                         "python -m student_lib check activations.py")
+                         "python -m student_lib check YOUR_FILE.py")
     names = ", ".join(s.name for _, s in pairs)
     raise CheckError(f"this folder holds several assignments ({names}); say which: "
                      f"python -m student_lib check {pairs[0][1].name}")

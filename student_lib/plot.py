@@ -1,8 +1,9 @@
 """Pictures of ReLU nets: your net against its target, kinks marked, error below.
 
-    python -m student_lib plot relu_approx [FILE] [-o relu_approx.png]
+    python -m student_lib plot ID [FILE] [-o ID_plots.png]
 
-draws what your current `relu_approx.py` builds: the piecewise-linear
+draws what your current file builds (for an assignment whose `assignment.toml`
+lists `plots = ["student_lib.plot:gallery"]`): the piecewise-linear
 interpolant, a step, approximations of a few targets, the sawtooth, x**2,
 and a net trained by `fit_relu_net`. Functions that are not written yet are
 skipped. Matplotlib is imported only when a picture is drawn.
@@ -229,7 +230,7 @@ def gallery(module) -> list[tuple[str, bytes]]:
 
 
 def _load(path: Path):
-    spec = importlib.util.spec_from_file_location("relu_approx_plotted", path)
+    spec = importlib.util.spec_from_file_location(f"{path.stem}_plotted", path)
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.parent))
     try:
@@ -239,32 +240,66 @@ def _load(path: Path):
     return module
 
 
+def manifest(assignment: str, near: Path) -> dict | None:
+    """The assignment's `assignment.toml`: next to FILE, in this folder, or in the repository."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:      # Python 3.10: no TOML reader in the standard library
+        return None
+    repo = Path(__file__).resolve().parent.parent / "assignments" / assignment
+    for folder in (near, Path.cwd(), repo):
+        path = folder / "assignment.toml"
+        if path.is_file():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            if folder == repo or Path(data.get("student_file", "")).stem == assignment:
+                return data
+    return None
+
+
+def _entry(spec: str):
+    """'package.module:function' -> the function."""
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`plot relu_approx [FILE] [-o OUT.png]`: one picture per function in OUT (a grid)."""
+    """`plot ID [FILE] [-o OUT.png]`: one picture per function in OUT (a grid).
+
+    The assignment's manifest names its drawing functions (`plots = ["module:function"]`,
+    each taking the student's module and returning [(title, PNG)]).
+    """
     parser = argparse.ArgumentParser(prog="python -m student_lib plot",
-                                     description="Draw your ReLU nets against their targets.")
-    parser.add_argument("assignment", choices=["relu_approx"])
-    parser.add_argument("file", nargs="?", default="relu_approx.py", help="your .py or .ipynb")
-    parser.add_argument("-o", "--output", default="relu_approx_plots.png")
+                                     description="Draw your nets against their targets.")
+    parser.add_argument("assignment", help="the assignment (its assignment.toml lists its pictures)")
+    parser.add_argument("file", nargs="?", help="your .py or .ipynb (default: the assignment's student file)")
+    parser.add_argument("-o", "--output", help="the PNG to write (default: <assignment>_plots.png)")
     args = parser.parse_args(argv)
-    path = Path(args.file)
+    path = Path(args.file) if args.file else None
+    data = manifest(args.assignment, (path or Path(".")).resolve().parent if path else Path.cwd())
+    if data is None or not data.get("plots"):
+        print(f"no pictures to draw for {args.assignment!r}: no assignment.toml here lists `plots` for it")
+        return 2
+    student_file = data.get("student_file", f"{args.assignment}.py")
+    path = path or Path(student_file)
+    output = args.output or f"{args.assignment}_plots.png"
     if not path.exists():
-        print(f"no file {path}; run this next to relu_approx.py or pass its path")
+        print(f"no file {path}; run this next to {student_file} or pass its path")
         return 2
     if path.suffix.lower() == ".ipynb":   # the notebook's code cells, run one by one as for grading
         from student_lib.notebook import NotebookError, convert_for_this_run
         try:
-            path, _ = convert_for_this_run(path, "relu_approx.py")
+            path, _ = convert_for_this_run(path, student_file)
         except NotebookError as exc:
             print(exc)
             return 2
-    pictures = gallery(_load(path))
+    module = _load(path)
+    pictures = [picture for spec in data["plots"] for picture in _entry(spec)(module)]
     if not pictures:
-        print("nothing to draw yet: implement a function of relu_approx.py first")
+        print(f"nothing to draw yet: implement a function of {student_file} first")
         return 1
-    _montage(pictures, args.output)
+    _montage(pictures, output)
     n = len(pictures)
-    print(f"wrote {args.output} ({n} picture{'s' if n != 1 else ''}: {', '.join(t for t, _ in pictures)})")
+    print(f"wrote {output} ({n} picture{'s' if n != 1 else ''}: {', '.join(t for t, _ in pictures)})")
     return 0
 
 

@@ -105,3 +105,12 @@ def test_huge_nets_are_refused_and_wide_ones_evaluated_in_chunks():
     net = (np.ones(k), -np.linspace(-1, 1, k), np.full(k, 1.0 / k), 0.5)
     expected = 0.5 + np.maximum(x[:, None] - np.linspace(-1, 1, k), 0).mean(axis=1)
     np.testing.assert_allclose(plot.shallow_values(net, x), expected)
+
+
+def test_plot_draws_only_what_a_manifest_lists(tmp_path, capsys, monkeypatch):
+    """The pictures of an assignment come from `plots` in its assignment.toml (issue 14)."""
+    from autograder.assignments import all_assignments
+    monkeypatch.chdir(tmp_path)
+    without = next(a.id for a in all_assignments() if not a.plots)
+    assert plot.main([without]) == 2
+    assert "lists `plots`" in capsys.readouterr().out

@@ -9,7 +9,7 @@ from __future__ import annotations
 def test_a_fit_that_never_trains_earns_nothing_on_hidden_targets(graded_examples):
     tests = [t for t in graded_examples["relu_approx"]["buggy_fit_returns_init"].tests
              if t.function == "fit_relu_net"]
-    assert len(tests) == 4
+    assert len(tests) == 6      # 1 public + 3 hidden targets + 2 gradient-step tests
     assert sum(t.score for t in tests) <= 0.25 * sum(t.max_score for t in tests)
 
 

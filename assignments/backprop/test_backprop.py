@@ -323,3 +323,18 @@ def test_leaves_its_inputs_unchanged(student, name):
     instead of writing into x (x[x < 0] = 0, x += b, np.exp(x, out=x))."""
     LEAVE_ALONE[name](student.with_handles(1) if name.endswith("_forward") else student)
     checks.assert_not_mutated(student.last_call, what=name)
+
+
+@pytest.mark.grade(points=1, function="train_mlp", timeout=30)
+def test_train_mlp_uses_every_example_once_per_epoch(student):
+    """train_mlp: with lr=0 the net never changes, so each epoch's mean minibatch loss must be the
+    loss on all the data (minibatches order[start:start + batch_size] cover every example once)."""
+    X, y = datasets.xor_blobs(48, seed=2)
+    params, history = pair(student.train_mlp(X, y, [2, 8, 2], lr=0.0, epochs=2, batch_size=12),
+                           "train_mlp", ("params", "history"))
+    assert len(history) == 2, f"history must have one loss per epoch (2); it has {len(history)}"
+    scores = reference_scores(params, X, lambda z: np.maximum(z, 0))
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    full = float(np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(len(y)), y]))
+    checks.assert_close(np.array(history, dtype=float), [full, full], what="history with lr=0",
+                        show_example=True)

@@ -169,3 +169,27 @@ def test_fit_relu_net_zigzag(student, credit, attach):
     fraction, why = fits.fit_credit(net, f, -2.0, 2.0, n_units=20)   # error, and live spread kinks
     if fraction < 1.0:
         credit(fraction, why)
+
+
+@pytest.mark.grade(points=1, function="fit_relu_net", timeout=20)
+def test_fit_relu_net_one_step_goes_downhill(student):
+    """fit_relu_net: one step (steps=1) from its starting net (steps=0, same seed) must be a plain
+    gradient-descent step on the mean squared error, moving w, b, c and d together downhill."""
+    from student_lib.gradcheck import numerical_gradient
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-2, 2, 100)
+    y = np.abs(x) - 0.5 * x
+    start = shallow(student.fit_relu_net(x, y, 6, steps=0, seed=3), "fit_relu_net(steps=0)", 6)
+    after = shallow(student.fit_relu_net(x, y, 6, steps=1, lr=1e-3, seed=3), "fit_relu_net(steps=1)", 6)
+    if len(after[0]) != len(start[0]):
+        checks.fail("fit_relu_net returned nets of different sizes for steps=0 and steps=1")
+    k = len(start[0])
+    point = np.concatenate([start[0], start[1], start[2], [start[3]]])
+    mse = lambda v: np.mean((shallow_values((v[:k], v[k:2 * k], v[2 * k:3 * k], v[3 * k]), x) - y) ** 2)  # noqa: E731
+    down = -numerical_gradient(mse, point)
+    step = np.concatenate([after[0], after[1], after[2], [after[3]]]) - point
+    cosine = step @ down / max(np.linalg.norm(step) * np.linalg.norm(down), 1e-300)
+    if not cosine >= 0.999:
+        checks.fail(f"the step of (w, b, c, d) points {np.degrees(np.arccos(np.clip(cosine, -1, 1))):.0f}° "
+                    f"away from downhill (minus the gradient of the mean squared error, by finite "
+                    f"differences): check each derivative, its sign, and that every parameter is updated")

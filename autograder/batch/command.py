@@ -11,13 +11,13 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from autograder.assignments import UnknownAssignment, get
+from autograder.assignments import UnknownAssignment, get, id_help
 from autograder.batch.discover import DiscoveryError
 from autograder.batch.runner import Hooks, default_workers, run_batch
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("assignment", help="activations, backprop or relu_approx")
+    parser.add_argument("assignment", help=id_help())
     parser.add_argument("dir", metavar="DIR", help="one file or folder per student, a Canvas download "
                         "(folder or .zip), or an nbgrader course (submitted/<student>/<assignment>/)")
     parser.add_argument("-o", "--out", required=True, metavar="OUT",
@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for the random test cases (default 0)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="grade on a Dask cluster "
                         "(e.g. tcp://10.0.0.5:8786) instead of local processes")
-    parser.add_argument("--budget", type=float, default=120.0,
-                        help="wall seconds for one submission (default 120)")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="wall seconds for one submission (default: the manifest's, 120)")
     parser.add_argument("--allow-unconfined", action="store_true",
                         help="grade even where the kernel grants neither namespaces nor Landlock, so "
                         "student code could read your files (refused without this flag)")
@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     confined_or_refuse(args.allow_unconfined, console)
     try:
         summary = run_batch(assignment.id, root, out, workers=args.jobs, seed=args.seed,
-                            resume=args.resume, scheduler=args.scheduler, budget_seconds=args.budget,
+                            resume=args.resume, scheduler=args.scheduler,
+                            budget_seconds=args.budget or assignment.submission_seconds,
                             hooks=ProgressBar(console), similarity=not args.no_similarity)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None

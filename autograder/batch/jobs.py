@@ -51,11 +51,15 @@ def make_job(settings: Settings, student: str, path: Path | None, error: str = "
 _local = threading.local()      # one zygote per worker thread, kept for the process's life
 
 
-def _zygote():
+def _zygote(packages: tuple[str, ...] = ()):
+    """This thread's zygote, whose workers may import `packages` (the manifest's) besides numpy."""
     from autograder.sandbox import Zygote
     zygote = getattr(_local, "zygote", None)
+    if zygote is not None and set(zygote.packages) != {"numpy", *packages}:
+        zygote.close()
+        zygote = None
     if zygote is None:
-        zygote = _local.zygote = Zygote().start()
+        zygote = _local.zygote = Zygote(packages=tuple(packages)).start()
         try:   # multiprocessing skips atexit in pool processes; its finalizers do run
             from multiprocessing import util
             util.Finalize(zygote, zygote.close, exitpriority=10)
@@ -88,7 +92,9 @@ def grade_job(job: dict) -> dict:
         path.write_text(job["source"], encoding="utf-8")
         try:
             result = grade_submission(job["assignment"], path, seed=job["seed"], student=job["student"],
-                                      sandbox=_zygote(), budget_seconds=job["budget_seconds"])
+                                      sandbox=_zygote(get(job["assignment"]).worker_packages),
+                                      budget_seconds=job["budget_seconds"],
+                                      functions=tuple(job.get("functions", ())))
         except Exception as exc:  # noqa: BLE001 - one submission must never stop the class
             zygote = getattr(_local, "zygote", None)
             if zygote is not None:          # start afresh: the zygote may be what broke

@@ -53,8 +53,13 @@ def default_workers() -> int:
 def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers: int | None = None,
               seed: int = 0, resume: bool = False, scheduler: str | None = None,
               budget_seconds: float = 120.0, max_entries: int = MAX_ENTRIES,
-              hooks: Hooks | None = None, similarity: bool = True) -> Summary:
-    """Grade every submission under `root` into `out`. Raises DiscoveryError for an unknown layout."""
+              hooks: Hooks | None = None, similarity: bool = True,
+              only: dict[str, tuple[str, ...]] | None = None) -> Summary:
+    """Grade every submission under `root` into `out`. Raises DiscoveryError for an unknown layout.
+
+    `only`: {student: functions} whose submissions are graded on those functions' tests alone
+    (`nngrade audit` grades a mutant of one function this way).
+    """
     assignment = get(assignment_id)
     root, out = Path(root), Path(out)
     hooks = hooks or Hooks()
@@ -63,6 +68,9 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
         found = discover(root, assignment.id, Path(staging), max_entries=max_entries)
         settings = Settings(assignment.id, seed, budget_seconds)
         jobs = [make_job(settings, e.student, e.path, e.error) for e in found.entries]
+        for job in jobs:
+            if only and only.get(job["student"]):
+                job["functions"] = list(only[job["student"]])
     suite_version = assignment.suite_version()
     results: dict[str, dict] = {}
     todo = []

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder.assignments import UnknownAssignment, get
+from autograder.assignments import UnknownAssignment, get, id_help
 from autograder.cli import UsageError
 from autograder.grading import grade_submission
 from autograder.reports.terminal import print_result
@@ -14,19 +14,19 @@ from autograder.sandbox.isolation import UNCONFINED_WARNING
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("assignment", help="activations, backprop or relu_approx")
+    parser.add_argument("assignment", help=id_help())
     parser.add_argument("submission", help="a .py file, a folder, a .zip or an .ipynb")
     parser.add_argument("--json", metavar="PATH", help="write the result JSON here ('-' for stdout)")
     parser.add_argument("--html", metavar="PATH", help="write the student's HTML report here ('-' for stdout)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random test cases (default 0)")
     parser.add_argument("--student", default="", help="the student's id, recorded in the result")
-    parser.add_argument("--budget", type=float, default=120.0,
-                        help="wall seconds for the whole submission (default 120)")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="wall seconds for the whole submission (default: the manifest's, 120)")
 
 
 def run(args) -> int:
     try:
-        get(args.assignment)
+        assignment = get(args.assignment)
     except UnknownAssignment as exc:
         raise UsageError(str(exc)) from None
     if args.json == "-" and args.html == "-":
@@ -35,7 +35,7 @@ def run(args) -> int:
     if not submission.exists() and not submission.is_symlink():
         raise UsageError(f"no such file or folder: {submission}")
     result = grade_submission(args.assignment, submission, seed=args.seed,
-                              student=args.student or submission.stem, budget_seconds=args.budget)
+                              student=args.student or submission.stem, budget_seconds=args.budget or assignment.submission_seconds)
     data = result.to_dict()
     # With --json - (or --html -), stdout carries only that; the table goes to stderr.
     console = Console(stderr="-" in (args.json, args.html))

@@ -36,7 +36,7 @@ def bugs(assignment_id: str) -> list[Bug]:
     path = HERE / assignment_id / "bugs.toml"
     if not path.exists():
         return []
-    entries = tomllib.loads(path.read_text())["bug"]
+    entries = tomllib.loads(path.read_text()).get("bug", [])
     return [Bug(e["name"], tuple(e["functions"]) if "functions" in e else (e["function"],),
                 e.get("description", ""), e["old"], e["new"]) for e in entries]
 

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.assignments import TITLES, UnknownAssignment, get
+from autograder.assignments import UnknownAssignment, get, id_help
 from autograder.cli import UsageError
 
 
@@ -28,7 +28,7 @@ def add_arguments(parser) -> None:
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
 
     p = targets.add_parser("gradescope", help="a Gradescope autograder zip (setup.sh, run_autograder)")
-    p.add_argument("assignment", help=", ".join(TITLES))
+    p.add_argument("assignment", help=id_help())
     p.add_argument("-o", "--output", required=True, help="the zip to write, e.g. autograder.zip")
     p.add_argument("--seed", type=int, default=0, help="seed of the random test cases (default 0)")
     p.add_argument("--wheel", help="a prebuilt nngrade wheel (default: build one from this checkout)")
@@ -56,7 +56,7 @@ def add_arguments(parser) -> None:
     p.add_argument("--no-feedback", action="store_true", help="leave out the Feedback column")
 
     p = targets.add_parser("nbgrader", help="an nbgrader course: source notebook graded by nngrade")
-    p.add_argument("assignment", help=", ".join(TITLES))
+    p.add_argument("assignment", help=id_help())
     p.add_argument("-o", "--output", required=True, help="the course folder to write (or update)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random test cases (default 0)")
 
@@ -69,7 +69,7 @@ def add_arguments(parser) -> None:
                         "or 0 on every cell")
 
     p = targets.add_parser("otter", help="an otter-grader assign notebook graded by nngrade")
-    p.add_argument("assignment", help=", ".join(TITLES))
+    p.add_argument("assignment", help=id_help())
     p.add_argument("-o", "--output", required=True, help="the folder to write")
     p.add_argument("--seed", type=int, default=0, help="seed of the random test cases (default 0)")
 

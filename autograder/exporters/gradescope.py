@@ -121,8 +121,8 @@ def build_zip(assignment_id: str, out: str | Path, *, seed: int = 0,
             _add(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
             _add(zf, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
             zf.write(wheel, f"wheels/{wheel.name}")
-            for path in (assignment.public_tests, assignment.scaffold, assignment.readme,
-                         assignment.handout_dir / "hints.toml"):
+            for path in (assignment.manifest_path, assignment.public_tests, assignment.scaffold,
+                         assignment.readme, assignment.handout_dir / "hints.toml"):
                 if path.exists():
                     zf.write(path, f"assignments/{assignment_id}/{path.name}")
     return out

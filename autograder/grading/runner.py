@@ -29,7 +29,7 @@ from student_lib.calls import StudentError
 from student_lib.notebook import CELL_ERRORS, cells_of_module, describe_cell_errors, translate_lines
 from student_lib.testing import run_pytest
 
-DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests
+DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests (the manifests' default)
 
 
 class GradingError(RuntimeError):
@@ -99,14 +99,20 @@ def _cell_failures(backend) -> list[str]:
 
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
                      sandbox: Zygote | None = None,
-                     limits: Limits | None = None, budget_seconds: float = DEFAULT_BUDGET) -> GradeResult:
-    """Grade one submission in the sandbox. See the module docstring."""
+                     limits: Limits | None = None, budget_seconds: float | None = None,
+                     functions: tuple[str, ...] = ()) -> GradeResult:
+    """Grade one submission in the sandbox. See the module docstring.
+
+    `functions`: run only the tests of these functions (a mutation audit's mutant changes one
+    function); the result's tests and max_score are then those of the subset.
+    """
     start = time.monotonic()
     assignment = get(assignment_id)
+    budget_seconds = budget_seconds or assignment.submission_seconds
     submission = Path(submission)
     workdir = Path(tempfile.mkdtemp(prefix="nngrade-sub-"))
     own_zygote = sandbox is None
-    zygote = sandbox or Zygote()
+    zygote = sandbox or Zygote(packages=assignment.worker_packages)   # the manifest's allow-list
     backend = None
     try:
         try:
@@ -125,15 +131,17 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
             result.output = backend.output.text()
             return result
         notes = ["; ".join(prepared.notes)] + (_cell_failures(backend) if cells else [])
-        tests = suite.run(backend, seed)
-        if len(tests) != len(suite.rubric):
+        tests = suite.run(backend, seed, functions=functions)
+        expected = [g for g in suite.rubric if not functions or g.function in functions]
+        if len(tests) != len(expected):
             raise GradingError(f"the {assignment_id} suite reported {len(tests)} outcomes for "
-                               f"{len(suite.rubric)} tests")
+                               f"{len(expected)} tests")
         for t in tests if cells else ():
             t.output = translate_lines(t.output, cells)   # "line 57" of the module -> "cell 4, line 2"
         backend.close()
+        top = suite.max_score if not functions else round(sum(g.points for g in expected), 6)
         return GradeResult(assignment.id, student, "graded", seed, time.monotonic() - start, tests,
-                           suite.max_score, output=backend.output.text(),
+                           top, output=backend.output.text(),
                            message="\n".join(filter(None, notes)), isolation=backend.isolation,
                            submission_sha256=prepared.sha256,
                            suite_version=suite.version, nngrade_version=__version__)

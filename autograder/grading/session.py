@@ -110,8 +110,10 @@ class SuiteSession:
     def max_score(self) -> float:
         return round(sum(g.points for g in self.rubric), 6)
 
-    def run(self, backend, seed: int = 0) -> list[TestOutcome]:
-        """Run every collected test against `backend` (a SandboxBackend); their outcomes."""
+    def run(self, backend, seed: int = 0, functions: tuple[str, ...] = ()) -> list[TestOutcome]:
+        """Run every collected test (or those of `functions`) against `backend`; their outcomes."""
+        items = [item for item, grade in zip(self.items, self.rubric)
+                 if not functions or grade.function in functions]
         config = self.config
         config.stash[BACKEND_KEY] = backend
         config.stash[RESULTS_KEY] = []
@@ -123,8 +125,8 @@ class SuiteSession:
                     del item.stash[key]
         try:
             with _silent_and_lean():
-                for i, item in enumerate(self.items):
-                    nextitem = self.items[i + 1] if i + 1 < len(self.items) else None
+                for i, item in enumerate(items):
+                    nextitem = items[i + 1] if i + 1 < len(items) else None
                     item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         finally:
             self.session._setupstate.teardown_exact(None)    # even after Ctrl-C: a clean slate

@@ -4,12 +4,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from autograder.assignments import UnknownAssignment, get
+from autograder.assignments import UnknownAssignment, get, id_help
 from autograder.cli import UsageError
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("assignment", help="activations, backprop or relu_approx")
+    parser.add_argument("assignment", help=id_help())
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the new handout folder")
     parser.add_argument("--github-classroom", action="store_true",
                         help="add a GitHub Classroom autograding workflow (runs the public tests)")

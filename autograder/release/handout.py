@@ -3,6 +3,7 @@
     DIR/
       <id>.py            the scaffold (solutions stripped)
       README.md          the exercise text
+      assignment.toml    the manifest (title, points, plots; nothing secret)
       test_<id>.py       the public tests
       conftest.py        lets plain `pytest` find the grading fixtures
       student_lib/       local checks, gradient check, plots, submit (a copy)
@@ -116,6 +117,7 @@ def build_handout(assignment_id: str, out_dir: str | Path, *, github_classroom: 
         assignment.student_file: scaffold,
         "README.md": assignment.readme.read_text(encoding="utf-8"),
         assignment.public_tests.name: assignment.public_tests.read_text(encoding="utf-8"),
+        "assignment.toml": assignment.manifest_path.read_text(encoding="utf-8"),
         "conftest.py": CONFTEST,
         HANDOUT_MANIFEST: manifest_text(assignment, scaffold),
         "HOW_TO_WORK.md": how_to_work(assignment),

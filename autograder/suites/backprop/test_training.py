@@ -11,7 +11,7 @@ import pytest
 
 from student_lib import checks, datasets
 
-from ._common import ref_scores, returned
+from ._common import ref_loss, ref_scores, returned
 
 SPIRALS_ACCURACY = 0.72     # the reference: 0.80–0.93 over 100 seeds; db averaged: 0.25–0.64
 XOR_ACCURACY = 0.90         # the reference: 0.96–1.00
@@ -91,3 +91,20 @@ def test_train_mlp_history(student, rng):
     if not 0 < values[0] < 10:
         checks.fail(f"the first epoch's mean loss is {values[0]:.3g}; expected the mean "
                     f"cross-entropy of the minibatches, between 0 and a few")
+
+
+@pytest.mark.grade(points=1, function="train_mlp", timeout=30)
+def test_train_mlp_history_is_the_mean_minibatch_loss(student, rng):
+    """train_mlp's minibatches must cover every example once per epoch: with lr=0 (so the net never
+    changes) each epoch's mean minibatch loss must equal the initial net's loss on all the data."""
+    X, y = datasets.xor_blobs(96, seed=int(rng.integers(2**31)))
+    params, history = train(student, rng, X, y, [2, 8, 2], lr=0.0, epochs=3, batch_size=24)
+    values = np.array([float(h) if np.ndim(h) == 0 and isinstance(h, (int, float, np.number)) else np.nan
+                       for h in history]) if isinstance(history, (list, tuple, np.ndarray)) else np.array([])
+    if len(values) != 3 or not np.all(np.isfinite(values)):
+        checks.fail("history must be a list of 3 finite numbers (3 epochs were asked for)")
+    full = ref_loss({k: np.asarray(v, dtype=float) for k, v in params.items()}, X, y)
+    if not np.allclose(values, full, rtol=1e-6, atol=1e-9):
+        checks.fail("with lr=0 the net never changes, so every epoch's mean minibatch loss is the loss "
+                    "on all the data; yours differs: does each epoch use every example exactly once "
+                    "(slices order[start:start + batch_size], starting at 0)?")

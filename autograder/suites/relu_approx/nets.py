@@ -129,3 +129,19 @@ def grade_fit(params, f, n_units: int, credit, *, what: str, half_width: float =
 __all__ = ["approximation_credit", "approximation_errors", "deep_net", "deep_values", "fit_credit",
            "fit_data", "fit_target", "grade_approximation", "grade_fit", "hidden_units", "on_grid",
            "shallow_net", "shallow_values", "tent_power"]
+
+
+def descent_alignment(start, after, x: np.ndarray, y: np.ndarray) -> float:
+    """Cosine between the step `after - start` of two shallow nets and minus the MSE's gradient at
+    `start` (centred differences): 1 for a gradient-descent step, whatever the learning rate."""
+    from student_lib.gradcheck import numerical_gradient
+    k = len(start[0])
+    point = np.concatenate([start[0], start[1], start[2], [start[3]]])
+
+    def mse(v):
+        return float(np.mean((shallow_values((v[:k], v[k:2 * k], v[2 * k:3 * k], v[3 * k]), x) - y) ** 2))
+
+    down = -numerical_gradient(mse, point)
+    step = np.concatenate([after[0], after[1], after[2], [after[3]]]) - point
+    norms = np.linalg.norm(step) * np.linalg.norm(down)
+    return float(step @ down / norms) if norms > 0 else 0.0

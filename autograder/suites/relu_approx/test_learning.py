@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.suites.relu_approx.nets import fit_data, fit_target, grade_fit
+from autograder.suites.relu_approx.nets import descent_alignment, fit_data, fit_target, grade_fit, shallow_net
 from student_lib import checks
 
 
@@ -48,3 +48,23 @@ def test_fit_relu_net_hidden_target(student, rng, credit, kind):
     n_units, seed = 20, int(rng.integers(0, 1000))
     net = student.fit_relu_net(x, y, n_units, seed=seed)
     grade_fit(net, f, n_units, credit, what=f"fit_relu_net on a hidden {kind.replace('_', '-')} target")
+
+
+@pytest.mark.grade(points=1, function="fit_relu_net", timeout=20)
+def test_fit_relu_net_takes_gradient_steps(student, rng):
+    """fit_relu_net does not take plain gradient-descent steps on the mean squared error: one step
+    (steps=1) from the net it starts from (steps=0, same seed) must move w, b, c and d together
+    against the gradient of the MSE."""
+    f = fit_target(rng, "piecewise_linear")
+    x, y = fit_data(rng, f)
+    seed = int(rng.integers(0, 1000))
+    start = shallow_net(student.fit_relu_net(x, y, 8, steps=0, seed=seed),
+                        what="fit_relu_net(x, y, 8, steps=0)", max_units=8)
+    after = shallow_net(student.fit_relu_net(x, y, 8, steps=1, lr=1e-3, seed=seed),
+                        what="fit_relu_net(x, y, 8, steps=1)", max_units=8)
+    if len(after[0]) != len(start[0]):
+        checks.fail("fit_relu_net returned nets of different sizes for steps=0 and steps=1")
+    if descent_alignment(start, after, x, y) < 0.999:
+        checks.fail("one step of fit_relu_net does not move the parameters against the gradient of "
+                    "the mean squared error (a wrong derivative, a sign, a parameter left out of the "
+                    "update, or a different starting net for the same seed?)")
