@@ -81,8 +81,7 @@ def grade_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
     from autograder.batch.jobs import Settings, make_job
     from autograder.batch.runner import default_workers
 
-    hide = (str(next(iter(files.values())).parent),)
-    honest, hostile = (Settings(assignment, 0, b, hide) for b in (HONEST_BUDGET, HOSTILE_BUDGET))
+    honest, hostile = (Settings(assignment, 0, b) for b in (HONEST_BUDGET, HOSTILE_BUDGET))
     jobs = [make_job(hostile if name.startswith("hostile_") else honest, name, path)
             for name, path in files.items()]
     jobs.sort(key=lambda job: not job["student"].startswith("hostile_"))    # the slowest first

@@ -82,17 +82,15 @@ class Recorder:
 
 def record_calls(assignment, seeds, zygote) -> list:
     """The call log of the reference solution graded on each seed (plain data only)."""
-    from autograder.grading.plugin import SandboxPlugin
-    from autograder.grading.runner import _pytest_args
+    from autograder.grading.session import suite_session
     from autograder.sandbox import SandboxBackend
-    from student_lib.testing import run_pytest
 
     log: list = []
     for seed in seeds:
         backend = SandboxBackend(zygote, assignment.solution, budget_seconds=assignment.submission_seconds)
         recorder = Recorder(backend)
         try:
-            run_pytest(_pytest_args(assignment, seed), [SandboxPlugin(recorder)])
+            suite_session(assignment.id).run(recorder, seed)
         finally:
             backend.close()
         log += recorder.log

@@ -60,10 +60,29 @@ def _forget_test_modules(assignment) -> None:
             del sys.modules[name]
 
 
+class SandboxPlugin:
+    """For one pytest run of its own: serve `student` from `backend`, keep the outcomes.
+
+    (Grading reuses a collected session instead, grading/session.py; these checks
+    need their own order of tests: in reverse, one alone.)
+    """
+
+    def __init__(self, backend):
+        self.backend, self.outcomes = backend, []
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config):
+        from student_lib.testing import BACKEND_KEY
+        config.stash[BACKEND_KEY] = self.backend
+
+    def pytest_sessionfinish(self, session):
+        from student_lib.testing import collected_outcomes
+        self.outcomes = list(collected_outcomes(session.config))
+
+
 def _outcomes(assignment, student_path: Path, args: list[str], zygote, seed: int,
               reverse: bool = False) -> tuple[dict[str, float], list[str]]:
     """{test id: score} of one pytest run over `args` (files or test ids) in the sandbox."""
-    from autograder.grading.plugin import SandboxPlugin
     from autograder.sandbox import SandboxBackend
     from student_lib.testing import run_pytest
 

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roster", metavar="CSV", help="import students and print their sign-in links")
     parser.add_argument("--lti-platform", metavar="JSON", help="register an LMS: a JSON file with issuer, "
                         "client_id, auth_login_url, auth_token_url, key_set_url, deployment_ids")
-    parser.add_argument("--settings", metavar="JSON", help='assignment settings, e.g. {"activations": '
+    parser.add_argument("--settings", metavar="JSON", help='assignment settings, e.g. {"<assignment id>": '
                         '{"due_at": "2027-03-01T23:59", "late_policy": "penalty", "penalty_percent": 10, '
                         '"max_per_hour": 20, "seed": 0, "enabled": true}} (a file, or the JSON itself)')
     parser.add_argument("--passback-backoff", type=float, default=2.0, help=argparse.SUPPRESS)

@@ -10,7 +10,7 @@ import json
 import time
 from pathlib import Path
 
-from autograder.assignments import UnknownAssignment, get
+from autograder.assignments import UnknownAssignment, get, id_help
 from autograder.batch.discover import DiscoveryError
 from autograder.result import write_atomic
 from autograder.similarity.detect import Settings, detect
@@ -20,7 +20,7 @@ SHOWN = 15       # pairs printed on the terminal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("assignment", help="activations, backprop or relu_approx")
+    parser.add_argument("assignment", help=id_help())
     parser.add_argument("submissions", metavar="SUBMISSIONS", help="any folder `nngrade batch` reads: one file or "
                         "folder per student, a Canvas download (folder or .zip), an nbgrader submitted/ tree")
     parser.add_argument("-o", "--out", metavar="HTML", help="write the report (pairs side by side) here")

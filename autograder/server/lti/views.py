@@ -20,7 +20,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 
-from autograder.assignments import UnknownAssignment, all_assignments, get
+from autograder.assignments import UnknownAssignment, all_assignments, get, ids
 from autograder.server.accounts import audit, clean_name, sign_in
 from autograder.server.lti.tool import cached_launch, jwks, message_launch, oidc_login, tool_conf
 from autograder.server.models import LtiLink, LtiPlatform, User, utcnow
@@ -82,7 +82,7 @@ def launch():
         g.db.commit()
         return refuse("This link does not say which assignment it opens. The instructor should add "
                       "it again through the tool's assignment picker (deep linking), or set the "
-                      "custom parameter assignment=activations (or backprop, relu_approx).", 400)
+                      f"custom parameter assignment=<id> (one of: {', '.join(ids())}).", 400)
     endpoint = data.get(AGS) or {}
     if not is_staff and platform is not None and endpoint.get("lineitem"):
         _keep_link(user, assignment.id, platform, endpoint)
