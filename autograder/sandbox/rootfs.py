@@ -80,7 +80,8 @@ def build_root(scratch: str, allow: AllowList, files: dict[str, bytes], owner: t
         path = Path(SUBMISSION_DIR) / name
         path.write_bytes(data)
         os.chown(path, uid, gid)
-    os.symlink(SUBMISSION_DIR, "/tmp")      # code that writes to /tmp writes to its own folder
+    if not os.path.lexists("/tmp"):         # (a venv under /tmp is bound there already)
+        os.symlink(SUBMISSION_DIR, "/tmp")  # code that writes to /tmp writes to its own folder
     linux.mount("nngrade-nothing", OLD, "tmpfs", linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
                 "size=4k,mode=000")
     linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
