@@ -52,8 +52,11 @@ def tiny_suite(tmp_path, monkeypatch):
     (suites / "pytest.ini").write_text((assignments.SUITES_DIR / "pytest.ini").read_text())
     test_file = suites / "activations" / "test_tiny_rubric.py"
     test_file.write_text(TINY)
+    handouts = tmp_path / "no-handouts"          # the manifest only: no public tests
+    (handouts / "activations").mkdir(parents=True)
+    (handouts / "activations" / "assignment.toml").write_text(get("activations").manifest_path.read_text())
     monkeypatch.setattr(assignments, "SUITES_DIR", suites)
-    monkeypatch.setattr(assignments, "ASSIGNMENTS_DIR", tmp_path / "no-handouts")
+    monkeypatch.setattr(assignments, "ASSIGNMENTS_DIR", handouts)
     yield test_file
     close_sessions()
     forget_modules([suites], [])

@@ -80,9 +80,11 @@ def test_from_spec_rejects_anything_else(bad):
 
 
 def test_targets_cross_the_sandbox_wire_as_their_spec():
-    from autograder.sandbox import protocol
+    from autograder.sandbox import SandboxBackend, protocol
+    from student_lib.calls import from_wire_spec
     f = random_target(np.random.default_rng(3), "piecewise_smooth")
     blobs = []
-    wire = protocol.encode([f, 2.0], blobs, lambda v: {"target": v.spec()})
-    back = protocol.decode(json.loads(json.dumps(wire)), blobs, decode_target=from_spec)
+    wire = protocol.encode([f, 2.0], blobs, SandboxBackend._encode_other)   # registered, not by name
+    assert wire["l"][0] == {"w": "target", "spec": f.spec()}
+    back = protocol.decode(json.loads(json.dumps(wire)), blobs, decode_spec=from_wire_spec)
     assert back[0] == f and back[1] == 2.0

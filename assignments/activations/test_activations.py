@@ -185,7 +185,9 @@ def test_stable_for_large_inputs(student, credit, name):
     numbers <= 0 (or subtract the maximum before exp, for the softmax family)."""
     x, want = (BIG_SCORES, BIG_SOFTMAX[name]) if name in BIG_SOFTMAX else (BIG, BIG_EXPECTED[name])
     notes = []
-    for dtype, tol in ((np.float64, {"rtol": 1e-9, "atol": 1e-12}), (np.float32, {"rtol": 2e-5, "atol": 2e-6})):
+    # float32 carries ~7 digits: log_softmax's x − logsumexp(x) of scores near 1000 keeps ~1e-4
+    f32 = {"rtol": 2e-5, "atol": 2e-6 if name not in BIG_SOFTMAX else 1e-3}
+    for dtype, tol in ((np.float64, {"rtol": 1e-9, "atol": 1e-12}), (np.float32, f32)):
         xd = x.astype(dtype)
         got = call(student, name, xd)
         what = f"{name}(x) for {dtype.__name__} x = {xd.tolist()}"
@@ -200,10 +202,12 @@ def test_stable_for_large_inputs(student, credit, name):
                                         "leaves its inputs unchanged (example)"))
 def test_leaves_its_inputs_unchanged(student, name):
     """Changed the caller's array in place: build a new array (np.maximum(x, 0), x * s, ...)
-    instead of writing into x (x[x < 0] = 0, x *= ..., np.exp(x, out=x))."""
-    x = SCORES if name in SOFTMAX_FAMILY else X
-    call(student, name, x)
+    instead of writing into x (x[x < 0] = 0, x *= ..., np.exp(x, out=x)). Counts only with the
+    right values."""
+    x, want = (SCORES, SOFTMAX_FAMILY[name]) if name in SOFTMAX_FAMILY else (X, EXPECTED[name])
+    got = call(student, name, x)
     checks.assert_not_mutated(student.last_call, what=name)
+    checks.assert_close(got, want, what=f"{name}(x)", show_example=True, inputs=x)
 
 
 # ------------------------------------------------------------ vectorised
@@ -221,11 +225,17 @@ def passes(x, k):
     return out
 
 
-@pytest.mark.parametrize("name", graded(0.25, list(EXPECTED) + list(SOFTMAX_FAMILY), "vectorised (example)"))
+@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=pytest.mark.grade(
+    points=0.25, function=n, name=f"{n}: vectorised (example)", timeout=10))
+    for n in list(EXPECTED) + list(SOFTMAX_FAMILY)])
 def test_vectorised(student, rng, name):
     """Far too slow for whole-array numpy: is there a Python loop over the elements (for, a list
-    comprehension, np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays."""
+    comprehension, np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays.
+    Counts only with the right values."""
     import time
+
+    x, want = (SCORES, SOFTMAX_FAMILY[name]) if name in SOFTMAX_FAMILY else (X, EXPECTED[name])
+    checks.assert_close(call(student, name, x), want, what=f"{name}(x)", show_example=True, inputs=x)
 
     def make(n):
         x = rng.normal(0.0, 3.0, size=(n // 5, 5) if name in SOFTMAX_FAMILY else n).astype(np.float32)

@@ -309,20 +309,29 @@ def test_keeps_float32(student, name):
 
 
 # ------------------------------------------------------------ inputs left unchanged
-LEAVE_ALONE = {"linear_forward": lambda s: s.linear_forward(X.copy(), W.copy(), B.copy()),
-               "relu_forward": lambda s: s.relu_forward(Z.copy()),
-               "sigmoid_forward": lambda s: s.sigmoid_forward(Z.copy()),
-               "mse_loss": lambda s: s.mse_loss(X.copy(), np.zeros_like(X)),
-               "softmax_cross_entropy": lambda s: s.softmax_cross_entropy(X.copy(), np.array([2, 0]))}
+LEAVE_ALONE = {   # the call, and the value its first output must have (the definitions in README.md)
+    "linear_forward": (lambda s: s.linear_forward(X.copy(), W.copy(), B.copy()), X @ W + B),
+    "relu_forward": (lambda s: s.relu_forward(Z.copy()), np.maximum(Z, 0)),
+    "sigmoid_forward": (lambda s: s.sigmoid_forward(Z.copy()), 1 / (1 + np.exp(-Z))),
+    "mse_loss": (lambda s: s.mse_loss(X.copy(), np.zeros_like(X)), 0.5 * np.sum(X * X) / len(X)),
+    "softmax_cross_entropy": (lambda s: s.softmax_cross_entropy(X.copy(), np.array([2, 0])),
+                              float(np.mean(np.log(np.exp(X).sum(axis=1)) - X[[0, 1], [2, 0]])))}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=pytest.mark.grade(
     points=0.25, function=n, name=f"{n}: leaves its inputs unchanged (example)")) for n in LEAVE_ALONE])
 def test_leaves_its_inputs_unchanged(student, name):
     """Changed the caller's array in place: compute into a new array (np.maximum(x, 0), x @ W + b)
-    instead of writing into x (x[x < 0] = 0, x += b, np.exp(x, out=x))."""
-    LEAVE_ALONE[name](student.with_handles(1) if name.endswith("_forward") else student)
+    instead of writing into x (x[x < 0] = 0, x += b, np.exp(x, out=x)). Counts only with the
+    right values."""
+    run, want = LEAVE_ALONE[name]
+    got = pair(run(student.with_handles(1) if name.endswith("_forward") else student), name,
+               ("out", "cache") if name.endswith("_forward") else ("loss", "gradient"))[0]
     checks.assert_not_mutated(student.last_call, what=name)
+    if name.endswith("_forward"):
+        checks.assert_close(got, want, what=f"{name}'s out", show_example=True)
+    else:
+        checks.assert_scalar(got, want, what=f"{name}'s loss", show_example=True)
 
 
 @pytest.mark.grade(points=1, function="train_mlp", timeout=30)

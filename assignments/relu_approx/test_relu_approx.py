@@ -61,9 +61,11 @@ def test_shallow_forward_leaves_its_inputs_unchanged(student):
     """shallow_forward changed the caller's arrays in place (sorting x, scaling w, ...): compute into
     new arrays instead."""
     params = (np.array([1.0, -2.0]), np.array([0.0, 1.0]), np.array([3.0, 0.5]), -1.0)
-    student.shallow_forward(tuple(p.copy() if isinstance(p, np.ndarray) else p for p in params),
-                            np.array([2.0, -0.25, 0.75, -2.0, 0.25]))
+    x = np.array([2.0, -0.25, 0.75, -2.0, 0.25])
+    got = student.shallow_forward(tuple(p.copy() if isinstance(p, np.ndarray) else p for p in params), x.copy())
     checks.assert_not_mutated(student.last_call, what="shallow_forward")
+    checks.assert_close(got, -1.0 + 3.0 * np.maximum(x, 0) + 0.5 * np.maximum(1.0 - 2.0 * x, 0),
+                        what="shallow_forward", show_example=True, inputs=x)
 
 
 @pytest.mark.grade(points=1, function="interpolate_pwl")

@@ -16,6 +16,7 @@ from pathlib import Path
 from autograder.assignments import get
 from autograder.batch.discover import discover
 from autograder.submission import SubmissionError, prepare
+from student_lib.notebook import cells_of_module
 
 
 def read_class(assignment_id: str, root: str | Path) -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -32,12 +33,18 @@ def read_class(assignment_id: str, root: str | Path) -> tuple[dict[str, str], di
             with tempfile.TemporaryDirectory(prefix="nngrade-read-", dir=staging) as tmp:
                 try:
                     prepared = prepare(entry.path, student_file, Path(tmp))
-                    sources[entry.student] = prepared.path.read_text(encoding="utf-8")
+                    sources[entry.student] = code_of(prepared.path.read_text(encoding="utf-8"))
                 except SubmissionError as exc:
                     skipped[entry.student] = str(exc)
                 except OSError as exc:
                     skipped[entry.student] = f"{entry.origin} could not be read ({exc.strerror or exc})"
     return sources, skipped, found.problems
+
+
+def code_of(source: str) -> str:
+    """What the student wrote: a converted notebook's code cells joined, any other file as it is."""
+    cells = cells_of_module(source)
+    return source if cells is None else "\n\n".join(cell.source for cell in cells)
 
 
 def baseline(assignment_id: str) -> list[str]:

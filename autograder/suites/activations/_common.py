@@ -135,10 +135,10 @@ def reference(name: str, *arrays, **kw) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- rubric help
-def each(functions, points: float, label: str) -> list:
+def each(functions, points: float, label: str, **marker) -> list:
     """One pytest.param per function, each with its own rubric line '<function>: <label>'."""
     return [pytest.param(f, id=f, marks=pytest.mark.grade(points=points, function=f,
-                                                          name=f"{f}: {label}"))
+                                                          name=f"{f}: {label}", **marker))
             for f in functions]
 
 

@@ -76,7 +76,7 @@ def inputs(name: str, n: int, rng) -> tuple:
     return arguments(name, x, rng)
 
 
-@pytest.mark.parametrize("name", each(ALL, 0.25, "vectorised"))
+@pytest.mark.parametrize("name", each(ALL, 0.25, "vectorised", timeout=10))   # a loop is slow, not hung
 def test_vectorised(student, rng, name):
     """Far too slow for whole-array numpy (is there a Python loop over the elements?), or wrong values."""
     function = getattr(student, name)
