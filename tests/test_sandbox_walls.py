@@ -255,13 +255,22 @@ def test_honest_imports_of_the_standard_library_are_graded_normally(graded, mode
     assert result["status"] == "graded" and result["score"] == result["max_score"], result.get("message")
 
 
+def relu_tests(result: dict, word: str, lost: bool = True) -> set[str]:
+    """relu's tests whose name has `word`: those that lost points (or all of them)."""
+    return {t["name"] for t in result["tests"] if t["function"] == "relu" and word in t["name"]
+            and (t["score"] < t["max_score"] or not lost)}
+
+
 @pytest.mark.parametrize("mode", [m for m, _ in MODES])
 def test_switching_off_tracing_or_patching_the_reports_changes_nothing(graded, mode):
     r = graded[mode]
-    honest = by_function(r["honest_imports"], "relu")
-    assert by_function(r["loop"], "relu") < honest                        # the loop loses "vectorised"
-    assert by_function(r["loop_untraced"], "relu") == by_function(r["loop"], "relu")
-    assert by_function(r["in_place"], "relu") < honest                    # mutation loses points
+    vectorised = relu_tests(r["honest_imports"], "vectorised", lost=False)
+    unchanged = relu_tests(r["honest_imports"], "unchanged", lost=False)
+    assert vectorised and unchanged and not relu_tests(r["honest_imports"], "")
+    # a loop loses every vectorisation test, tracing on or off (a slower loop may lose more: timeouts)
+    assert relu_tests(r["loop"], "vectorised") == relu_tests(r["loop_untraced"], "vectorised") == vectorised
+    # writing into the input loses every "unchanged" test, reports patched or not
+    assert relu_tests(r["in_place"], "unchanged") == relu_tests(r["in_place_patched"], "unchanged") == unchanged
     assert by_function(r["in_place_patched"], "relu") == by_function(r["in_place"], "relu")
 
 
