@@ -192,7 +192,7 @@ def warnings_note(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] =
 
 def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: str,
                       sizes: tuple[int, int] = (2_000, 200_000), ratio: float = 4.0,
-                      floor: float = 25e-9, lines_hint: int = 0) -> None:
+                      floor: float = 25e-9, ceiling: float = float("inf"), lines_hint: int = 0) -> None:
     """The student's CPU time grows with the input like whole-array numpy, not like a Python loop.
 
     `student_seconds(*args)` runs the student's function and returns the CPU
@@ -202,7 +202,8 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
     growth in CPU time between the two sizes divided by the growth in size, so
     fixed costs (the call, the wire) cancel. A Python loop over the elements costs
     >= ~100 ns an element, whole-array numpy a few ns: the student may take
-    `ratio` times the reference's cost per element, and at least `floor` seconds.
+    `ratio` times the reference's cost per element, at least `floor` and at most
+    `ceiling` seconds (a cap keeps a loaded machine's slow yardstick from excusing a loop).
     """
     __tracebackhide__ = True
     per_element = []
@@ -213,7 +214,7 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
             times.append(min(run(*args) for _ in range(2)))   # a second try absorbs a hiccup
         per_element.append(max(0.0, (times[1] - times[0]) / (sizes[1] - sizes[0])))
     student, reference = per_element
-    budget = max(floor, ratio * reference)
+    budget = min(max(floor, ratio * reference), ceiling)
     if student > budget:
         extra = (f" (it ran {lines_hint:,} lines of Python on {sizes[1]:,} numbers)" if lines_hint > sizes[1] // 10
                  else "")

@@ -213,8 +213,8 @@ def test_leaves_its_inputs_unchanged(student, name):
 # ------------------------------------------------------------ vectorised
 # The yardstick each function is timed against: k cheap whole-array passes over the input
 # (CPU time per element, growing from 2,000 to 200,000 numbers; see README.md). A function may
-# cost 4 times its yardstick, and at least 25 ns an element (the budget of the light functions,
-# whole-array numpy takes a few); a Python loop costs 60 ns an element or far more.
+# cost 4 times its yardstick: at least 25 ns an element, and for the light functions (whole-array
+# numpy takes a few ns) at most 50 ns; a Python loop costs 60 ns an element or far more.
 YARDSTICK = {"gelu": 60, "gelu_grad": 60, "softmax": 30, "log_softmax": 30, "softmax_vjp": 40}
 
 
@@ -248,7 +248,8 @@ def test_vectorised(student, rng, name):
 
     def yardstick_seconds(*args):
         start = time.thread_time()
-        passes(args[0], YARDSTICK.get(name, 0))   # 0: the 25 ns floor is the budget
+        passes(args[0], YARDSTICK.get(name, 10))
         return time.thread_time() - start
 
-    checks.assert_vectorised(student_seconds, yardstick_seconds, make, what=name)
+    checks.assert_vectorised(student_seconds, yardstick_seconds, make, what=name,
+                             ceiling=float("inf") if name in YARDSTICK else 50e-9)
