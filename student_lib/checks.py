@@ -192,7 +192,8 @@ def warnings_note(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] =
 
 def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: str,
                       sizes: tuple[int, int] = (2_000, 200_000), ratio: float = 4.0,
-                      floor: float = 25e-9, ceiling: float = float("inf"), lines_hint: int = 0) -> None:
+                      floor: float = 40e-9, ceiling: float = float("inf"), lines_hint: int = 0,
+                      attempts: int = 3) -> None:
     """The student's CPU time grows with the input like whole-array numpy, not like a Python loop.
 
     `student_seconds(*args)` runs the student's function and returns the CPU
@@ -201,26 +202,36 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
     `make_args(n)` builds the arguments for n elements. The cost per element is the
     growth in CPU time between the two sizes divided by the growth in size, so
     fixed costs (the call, the wire) cancel. A Python loop over the elements costs
-    >= ~100 ns an element, whole-array numpy a few ns: the student may take
+    >= ~60 ns an element (map over a list of floats, the fastest), whole-array numpy
+    a few ns (up to ~25 ns in a busy sandbox, copies included): the student may take
     `ratio` times the reference's cost per element, at least `floor` and at most
     `ceiling` seconds (a cap keeps a loaded machine's slow yardstick from excusing a loop).
+    A timing is noisy on a busy machine, a loop's cost is not: the verdict is "loop"
+    only if every one of `attempts` measurements is over budget.
     """
     __tracebackhide__ = True
-    per_element = []
-    for run in (student_seconds, reference_seconds):
-        times = []
-        for n in sizes:
-            args = make_args(n)
-            times.append(min(run(*args) for _ in range(2)))   # a second try absorbs a hiccup
-        per_element.append(max(0.0, (times[1] - times[0]) / (sizes[1] - sizes[0])))
-    student, reference = per_element
-    budget = min(max(floor, ratio * reference), ceiling)
-    if student > budget:
-        extra = (f" (it ran {lines_hint:,} lines of Python on {sizes[1]:,} numbers)" if lines_hint > sizes[1] // 10
-                 else "")
-        fail(f"{what} costs {student * 1e9:.0f} ns of CPU time per element, {student / max(reference, 1e-12):.0f} "
-             f"times whole-array numpy{extra}: a loop over the elements (for, a list comprehension, "
-             f"np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays", "loop")
+    best_student, best_ratio = float("inf"), float("inf")
+    for _ in range(attempts):
+        student, reference = (_cost_per_element(run, make_args, sizes)
+                              for run in (student_seconds, reference_seconds))
+        if student <= min(max(floor, ratio * reference), ceiling):
+            return
+        best_student = min(best_student, student)
+        best_ratio = min(best_ratio, student / max(reference, 1e-12))
+    extra = (f" (it ran {lines_hint:,} lines of Python on {sizes[1]:,} numbers)" if lines_hint > sizes[1] // 10
+             else "")
+    fail(f"{what} costs {best_student * 1e9:.0f} ns of CPU time per element, {best_ratio:.0f} "
+         f"times whole-array numpy{extra}: a loop over the elements (for, a list comprehension, "
+         f"np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays", "loop")
+
+
+def _cost_per_element(run, make_args, sizes: tuple[int, int]) -> float:
+    """Seconds per element: the growth of run's CPU time from sizes[0] to sizes[1] elements."""
+    times = []
+    for n in sizes:
+        args = make_args(n)
+        times.append(min(run(*args) for _ in range(2)))   # a second try absorbs a hiccup
+    return max(0.0, (times[1] - times[0]) / (sizes[1] - sizes[0]))
 
 
 def assert_not_mutated(call: CallInfo | None, *, what: str) -> None:

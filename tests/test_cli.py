@@ -84,6 +84,24 @@ def test_demo_grades_correct_buggy_and_hostile_examples_in_one_table():
     assert run.stderr.startswith("grading") and f"{len(rows)}/" in run.stderr       # the progress bar
 
 
+def test_progress_bar_never_cuts_the_count_on_a_pipe_or_a_narrow_terminal():
+    import io
+
+    from rich.console import Console
+
+    from autograder.batch.command import ProgressBar
+    for width in (80, 120):
+        out = io.StringIO()
+        bar = ProgressBar(Console(file=out, width=width))
+        bar.start(30, 0)
+        for _ in range(30):
+            bar.advance({"student": "buggy_softmax_vjp_sums_whole_array", "score": 93.05, "max_score": 100})
+        bar.stop()
+        line = out.getvalue().strip()
+        assert line.startswith("grading") and "30/30" in line and "/s" in line, (width, line)
+        assert max(len(l) for l in out.getvalue().splitlines()) <= width
+
+
 def test_demo_verbose_prints_every_submissions_feedback(monkeypatch, capsys, tmp_path):
     from autograder import cli
     from autograder.commands import demo

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Column
 from rich.text import Text
 
 from autograder.assignments import UnknownAssignment, get, id_help
@@ -52,9 +53,16 @@ class ProgressBar(Hooks):
     """A rich progress bar with rate and ETA, on stderr."""
 
     def __init__(self, console: Console):
-        self.progress = Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(),
-                                 _Rate(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                                 TextColumn("{task.fields[last]}"), console=console, transient=False)
+        # On a narrow terminal (or a pipe: 80 columns) only the bar and the last submission's name
+        # give way; the count, rate and times are never cut.
+        fixed = dict(no_wrap=True, overflow="ignore")
+        self.progress = Progress(
+            TextColumn("[bold]grading", table_column=Column(**fixed)), BarColumn(bar_width=20),
+            MofNCompleteColumn(table_column=Column(**fixed)), _Rate(table_column=Column(**fixed)),
+            TimeElapsedColumn(table_column=Column(**fixed)), TextColumn("eta", table_column=Column(**fixed)),
+            TimeRemainingColumn(table_column=Column(**fixed)),
+            TextColumn("{task.fields[last]}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+            console=console, transient=False, expand=True)
         self.task = None
 
     def start(self, total: int, reused: int) -> None:
