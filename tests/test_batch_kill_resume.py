@@ -102,3 +102,19 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_was_graded(tmp_path):
     kept = list(out.glob("*.json"))
     assert 1 <= len(kept) < 4
     assert len((out / "grades.csv").read_text().splitlines()) == 1 + len(kept)
+
+
+def test_a_ctrl_c_while_a_result_is_written_waits_for_the_write():
+    import os
+
+    from autograder.batch.runner import ctrl_c_after_this
+    written = []
+    try:
+        with ctrl_c_after_this():
+            os.kill(os.getpid(), signal.SIGINT)      # lands mid-write (the handler runs at once)
+            written.append("json")
+            written.append("html")
+    except KeyboardInterrupt:
+        written.append("interrupted")
+    assert written == ["json", "html", "interrupted"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

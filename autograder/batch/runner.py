@@ -10,7 +10,10 @@ workers and whether the grading ran here or on a Dask cluster.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +53,25 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+@contextmanager
+def ctrl_c_after_this():
+    """A Ctrl-C that lands inside the block is raised when the block ends, so a result is never
+    left half-written (or a module half-imported: an interrupted import made Python exit by
+    SIGINT instead of with the 130 that says "interrupted, resume me")."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    hit = []
+    signal.signal(signal.SIGINT, lambda *_: hit.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hit:
+            raise KeyboardInterrupt
+
+
 def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers: int | None = None,
               seed: int = 0, resume: bool = False, scheduler: str | None = None,
               budget_seconds: float = 120.0, max_entries: int = MAX_ENTRIES,
@@ -83,10 +105,11 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
     reused = len(results)
 
     def on_result(result: dict) -> None:
-        store.save(out, result)
-        store.save_html(out, result)
-        results[result["student"]] = result
-        hooks.advance(result)
+        with ctrl_c_after_this():
+            store.save(out, result)
+            store.save_html(out, result)
+            results[result["student"]] = result
+            hooks.advance(result)
 
     executor = DaskCluster(scheduler) if scheduler else LocalPool(workers or default_workers())
     interrupted = False
