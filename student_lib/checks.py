@@ -191,7 +191,7 @@ def warnings_note(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] =
 
 
 def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: str,
-                      sizes: tuple[int, int] = (2_000, 200_000), ratio: float = 4.0,
+                      sizes: tuple[int, int] = (1_000, 100_000), ratio: float = 4.0,
                       floor: float = 40e-9, ceiling: float = float("inf"), lines_hint: int = 0,
                       attempts: int = 4) -> None:
     """The student's CPU time grows with the input like whole-array numpy, not like a Python loop.

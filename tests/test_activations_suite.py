@@ -163,6 +163,30 @@ def softmax_vjp(x, g, axis=-1):
 '''
 
 
+FASTEST_LOOPS = '''
+
+import math as _math
+
+
+def tanh(x):
+    x = np.asarray(x)
+    return np.fromiter(map(_math.tanh, x.ravel().tolist()), dtype=x.dtype, count=x.size).reshape(x.shape)
+
+
+def relu(x):
+    x = np.asarray(x)
+    return np.array([v if v > 0 else 0.0 for v in x.ravel().tolist()], dtype=x.dtype).reshape(x.shape)
+'''
+
+
+def test_the_fastest_python_loops_still_lose_the_vectorisation_rules(tmp_path):
+    """map over a list of floats (~65-80 ns an element) and a comprehension: budgets are 40-50 ns."""
+    path = tmp_path / "activations.py"
+    path.write_text(ACTIVATIONS.solution.read_text() + FASTEST_LOOPS)
+    lost = {name for name, _ in shortfalls(grade_in_process(path, 0, "-k", "vectorised"))}
+    assert lost == {"tanh: vectorised", "tanh: vectorised (example)",
+                    "relu: vectorised", "relu: vectorised (example)"}
+
 def test_a_differently_written_correct_submission_gets_full_marks(tmp_path):
     path = tmp_path / "activations.py"
     path.write_text(DIFFERENT_BUT_CORRECT)
