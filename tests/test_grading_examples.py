@@ -20,6 +20,7 @@ import pytest
 from autograder.assignments import all_assignments, get
 from autograder.examples import bugs, hostile_templates
 from autograder.grading import grade_submission
+from budgets import HOSTILE_BUDGET
 
 IDS = [a.id for a in all_assignments()]
 MORE_SEEDS = {a.id: [s for s in a.test_seeds if s != 0] for a in all_assignments()}   # manifests
@@ -74,7 +75,6 @@ def test_each_bug_loses_points_on_exactly_its_functions(assignment, bug, graded_
 
 @pytest.mark.parametrize("assignment, name", HOSTILE, ids=[f"{a}-{n}" for a, n in HOSTILE])
 def test_hostile_submissions_earn_nothing_within_their_budget(assignment, name, graded_examples):
-    from conftest import HOSTILE_BUDGET
     result = graded_examples[assignment][f"hostile_{name}"]
     assert result.score == 0, [(t.name, t.score) for t in result.tests if t.score]
     assert result.max_score == graded_examples[assignment]["correct"].max_score

@@ -1,0 +1,4 @@
+"""Time budgets of the session's graded examples (a module of its own: `conftest` is a name every
+handout's tests also use, so `from conftest import ...` can reach the wrong one)."""
+HOSTILE_BUDGET = 15.0     # seconds per hostile example (a `while True` must not cost minutes)
+HONEST_BUDGET = 120.0
