@@ -10,6 +10,8 @@ in a message unless the test asks for a concrete example with
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from student_lib.calls import CallInfo, Handle
@@ -207,12 +209,14 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
     `ratio` times the reference's cost per element, at least `floor` and at most
     `ceiling` seconds (a cap keeps a loaded machine's slow yardstick from excusing a loop).
     A timing is noisy on a busy machine (a hiccup only ever makes it slower), a loop's
-    cost is not: the verdict is "loop" only if every one of `attempts` measurements is
-    over budget, and a function within budget at the first costs two calls.
+    cost is not: the verdict is "loop" only if every one of `attempts` measurements,
+    spread over ~1.3 s, is over budget; a function within budget at the first costs two calls.
     """
     __tracebackhide__ = True
     best_student, best_ratio = float("inf"), float("inf")
-    for _ in range(attempts):
+    for attempt in range(attempts):
+        if attempt:     # spread the attempts (0.1, 0.3, 0.9 s apart): a busy spell must end to pass
+            time.sleep(0.1 * 3 ** (attempt - 1))
         student = _cost_per_element(student_seconds, make_args, sizes)
         if student <= min(floor, ceiling):         # within any budget: the reference need not run
             return

@@ -215,7 +215,7 @@ def test_leaves_its_inputs_unchanged(student, name):
 # (CPU time per element, growing from 1,000 to 100,000 numbers; see README.md). A function may
 # cost 4 times its yardstick: at least 40 ns an element, and for the light functions (whole-array
 # numpy takes a few ns) at most 50 ns; a Python loop costs 60 ns an element or far more. A timing
-# is noisy on a busy machine: it is measured up to 4 times, and one within budget is enough.
+# is noisy on a busy machine: it is measured up to 4 times over ~1.3 s; one within budget is enough.
 YARDSTICK = {"gelu": 60, "gelu_grad": 60, "softmax": 30, "log_softmax": 30, "softmax_vjp": 40}
 
 
