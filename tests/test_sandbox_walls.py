@@ -275,9 +275,14 @@ def test_switching_off_tracing_or_patching_the_reports_changes_nothing(graded, m
 
 
 def test_every_mode_gives_the_same_scores(graded):
-    scores = {mode: {s: r["score"] for s, r in res.items() if s != "_text"} for mode, res in graded.items()}
+    """The same rules earn the same points whatever the walls. (The vectorisation rules are timed:
+    the four modes are graded at once on a busy machine, so they are compared above, per file.)"""
+    scores = {mode: {s: round(sum(t["score"] for t in r["tests"] if "vectorised" not in t["name"]), 6)
+                     for s, r in res.items() if s != "_text"} for mode, res in graded.items()}
     first = next(iter(scores.values()))
-    assert all(s == first for s in scores.values()), scores
+    assert first["honest_imports"] > first["in_place"]      # a wrong file loses what the honest one keeps
+    for mode, these in scores.items():
+        assert these == first, (mode, {k: (v, first[k]) for k, v in these.items() if v != first[k]})
 
 
 def test_the_result_names_the_layers(graded):
