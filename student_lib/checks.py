@@ -192,9 +192,15 @@ def warnings_note(call: CallInfo | None, *, what: str, ignore: tuple[str, ...] =
             f"(np.where evaluates both branches: clip the input of the branch you do not use).")
 
 
+# Seconds of CPU time an element that whole-array numpy stays under (a few ns, up to ~56 ns seen in
+# a busy CI worker) and a Python loop does not (>= 100 ns; map over a list of floats 65-80 ns):
+# the budget of functions too light for a reference's cost to say more, and every budget's floor.
+LIGHT_BUDGET = 60e-9
+
+
 def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: str,
                       sizes: tuple[int, int] = (1_000, 100_000), ratio: float = 4.0,
-                      floor: float = 60e-9, ceiling: float = float("inf"), lines_hint: int = 0,
+                      floor: float = LIGHT_BUDGET, ceiling: float = float("inf"), lines_hint: int = 0,
                       attempts: int = 4) -> None:
     """The student's CPU time grows with the input like whole-array numpy, not like a Python loop.
 
