@@ -26,7 +26,6 @@ from autograder.result import GradeResult
 from budgets import HONEST_BUDGET, HOSTILE_BUDGET
 
 
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """The whole suite runs on all cores, unless -n was given or files were named."""

@@ -188,6 +188,7 @@ def test_quick_python_loops_still_lose_the_vectorisation_rules(tmp_path):
     assert lost == {"tanh: vectorised", "tanh: vectorised (example)",
                     "relu: vectorised", "relu: vectorised (example)"}
 
+
 def test_a_differently_written_correct_submission_gets_full_marks(tmp_path):
     path = tmp_path / "activations.py"
     path.write_text(DIFFERENT_BUT_CORRECT)

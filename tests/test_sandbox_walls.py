@@ -275,8 +275,9 @@ def test_switching_off_tracing_or_patching_the_reports_changes_nothing(graded, m
 
 
 def test_every_mode_gives_the_same_scores(graded):
-    """The same rules earn the same points whatever the walls. (The vectorisation rules are timed:
-    the four modes are graded at once on a busy machine, so they are compared above, per file.)"""
+    """The same rules earn the same points whatever the walls. (The vectorisation rules are timed
+    and the modes are graded at once on a busy machine: relu's are checked mode by mode in
+    test_switching_off_tracing_or_patching_the_reports_changes_nothing.)"""
     scores = {mode: {s: round(sum(t["score"] for t in r["tests"] if "vectorised" not in t["name"]), 6)
                      for s, r in res.items() if s != "_text"} for mode, res in graded.items()}
     first = next(iter(scores.values()))
