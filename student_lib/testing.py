@@ -120,6 +120,14 @@ class Student:
     def last_call(self) -> CallInfo | None:
         return self._backend.last_call
 
+    def measured_costs(self, name: str) -> list[float]:
+        """The CPU costs per element of `name` that this submission's tests measured so far.
+
+        Shared by every test that times the same function (checks.assert_vectorised),
+        so a function is timed once per submission, not once per test.
+        """
+        return self._backend.measured_costs.setdefault(name, [])
+
     def has(self, name: str) -> bool:
         return self._backend.has(name)
 
@@ -141,6 +149,7 @@ class InProcessBackend:
     def __init__(self, path: str | Path):
         self.path = str(Path(path).resolve())
         self.last_call: CallInfo | None = None
+        self.measured_costs: dict[str, list[float]] = {}   # Student.measured_costs
         self._module = None
         self._handles: dict[int, object] = {}
 

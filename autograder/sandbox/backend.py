@@ -88,6 +88,7 @@ class SandboxBackend:
         self.output = OutputCollector()
         self.isolation: dict = {}
         self.last_call: CallInfo | None = None
+        self.measured_costs: dict[str, list[float]] = {}   # Student.measured_costs
         self.deadline = self.budget_deadline
         self.generation = 0
         self.timeouts = 0                   # after a timeout, later tests get a short leash

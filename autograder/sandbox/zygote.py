@@ -57,6 +57,7 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...]) -> None:
         importlib.import_module(name)
     if syscalls.available():
         import pyseccomp  # noqa: F401 - loading libseccomp needs files the walls hide
+        syscalls.compile_once()
     ctrl.send(json.dumps({"mode": plan.mode, "notes": plan.notes}).encode())
     statuses: dict[int, dict] = {}
     children: set[int] = set()

@@ -5,6 +5,7 @@ inputs never modified in place, and whole-array (vectorised) computation.
 Each property counts only for a function that also returns the right values:
 `return x` keeps shapes, mutates nothing and is fast, and earns nothing here.
 """
+import functools
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ ALL = ELEMENTWISE + SOFTMAX
 # >= ~100 ns an element; whole-array numpy a few ns. The lines of the student's file that ran
 # (`last_call.lines`, reported by the student's own process) are only quoted as a hint.
 SIZES = (1_000, 100_000)
+VALUES_SIZE = 10_000     # the values are checked on this many; the timing needs no more checks
 # The light functions' budget is a flat checks.LIGHT_BUDGET, so a loaded machine's slower
 # reference never excuses a loop; the heavy ones may take 4 times the reference.
 HEAVY = {"silu_grad", "gelu", "gelu_grad", "softmax", "log_softmax", "softmax_vjp"}
@@ -81,6 +83,15 @@ def inputs(name: str, n: int, rng) -> tuple:
     return arguments(name, x, rng)
 
 
+@functools.lru_cache(maxsize=None)
+def timing_inputs(name: str, n: int) -> tuple:
+    """Arguments to time `name` on: drawn once per process (their values do not change a cost)."""
+    arrays = inputs(name, n, np.random.default_rng(n))
+    for a in arrays:
+        a.flags.writeable = False   # shared by every timing: the reference must not write into it
+    return arrays
+
+
 @pytest.mark.parametrize("name", each(ALL, 0.25, "vectorised", timeout=10))   # a loop is slow, not hung
 def test_vectorised(student, rng, name):
     """Far too slow for whole-array numpy (is there a Python loop over the elements?), or wrong values."""
@@ -95,10 +106,10 @@ def test_vectorised(student, rng, name):
         REF[name](*args)
         return time.thread_time() - start
 
-    args = inputs(name, SIZES[1], rng)
+    args = inputs(name, VALUES_SIZE, rng)
     got = function(*args)
     close_to_reference(got, reference(name, *args), np.float32, what=f"{name} on a large float32 array")
-    lines = student.last_call.lines
-    checks.assert_vectorised(student_seconds, reference_seconds, lambda n: inputs(name, n, rng),
-                             what=name, sizes=SIZES, lines_hint=lines,
-                             ceiling=float("inf") if name in HEAVY else checks.LIGHT_BUDGET)
+    checks.assert_vectorised(student_seconds, reference_seconds, lambda n: timing_inputs(name, n),
+                             what=name, sizes=SIZES, lines_hint=(student.last_call.lines, VALUES_SIZE),
+                             ceiling=float("inf") if name in HEAVY else checks.LIGHT_BUDGET,
+                             measured=student.measured_costs(name))   # timed once per submission
