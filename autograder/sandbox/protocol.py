@@ -167,7 +167,9 @@ def send(sock: socket.socket, header: dict, blobs: list = (), fds: list[int] = (
     if fds:
         sent = socket.send_fds(sock, [first], list(fds))
         first = first[sent:]
-    parts = [first, *blobs]
+    parts = [p for p in (first, *blobs) if p]     # (an empty send is still a system call)
+    if not parts:
+        return
     if sum(len(p) for p in parts) <= 1 << 16:
         sock.sendall(b"".join(parts))
     else:
