@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from student_lib.outcome import TestOutcome as TestResult
+from grading_contract.outcome import TestOutcome as TestResult
 from student_lib.output import write_output
 
 SCHEMA = "nngrade.result/1"

@@ -20,7 +20,7 @@ BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
 DEF = re.compile(r"^\s*def\s+(\w+)\s*\(")
 HEADER = "# Generated from solutions/ by `python -m autograder.scaffold`: edit the solution, not this file.\n"
-CONFTEST = '"""Lets `pytest` find the grading fixtures (student, rng, seed, credit)."""\npytest_plugins = ["student_lib.testing"]\n'
+CONFTEST = '"""Lets `pytest` find the grading fixtures (student, rng, seed, credit)."""\npytest_plugins = ["grading_contract.rubric"]\n'
 
 
 class ScaffoldError(ValueError):

@@ -13,7 +13,7 @@ import argparse
 import statistics
 import time
 
-from student_lib.calls import NotStarted
+from grading_contract.calls import NotStarted
 
 
 class NothingWritten:
@@ -39,13 +39,13 @@ class _Backend:
         self.backend = backend
 
     def pytest_configure(self, config):
-        from student_lib.testing import BACKEND_KEY
+        from grading_contract.rubric import BACKEND_KEY
         config.stash[BACKEND_KEY] = self.backend
 
 
 def per_run_main(assignment_id: str, n: int) -> list[float]:
     from autograder.assignments import SUITES_DIR, get
-    from student_lib.testing import OutcomeCollector, run_pytest
+    from grading_contract.rubric import OutcomeCollector, run_pytest
 
     files = [str(p) for p in get(assignment_id).test_files()]
     args = [*files, "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR)]

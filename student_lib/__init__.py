@@ -3,4 +3,6 @@
 `python -m student_lib check [FILE]` runs the public tests on your file;
 `python -m student_lib submit` validates it and packs `submission.zip`.
 """
-__version__ = "0.1.0"
+from grading_contract import __version__
+
+__all__ = ["__version__"]

@@ -25,7 +25,7 @@ from student_lib.feedback import FunctionFeedback, by_function
 from student_lib.hints import HINTS_FILE, Hints, tidy
 from student_lib.notebook import (CellErrorProbe, NotebookError, convert_for_this_run,
                                   describe_cell_errors, translate_lines)
-from student_lib.testing import OutcomeCollector, TestOutcome, run_pytest
+from grading_contract.rubric import OutcomeCollector, TestOutcome, run_pytest
 
 
 class CheckError(Exception):

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from student_lib.calls import CallInfo, Handle
+from grading_contract.calls import CallInfo, Handle
 from student_lib.gradcheck import rel_error
 
 DTYPE_HINT = ("return the input's dtype; a numpy float64 constant or np.array(...) without "

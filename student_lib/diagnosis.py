@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from student_lib.properties import property_of
-from student_lib.testing import collected_outcomes, read_grade
+from grading_contract.rubric import collected_outcomes, read_grade
 
 
 class RecordDiagnosis:

@@ -296,7 +296,7 @@ class CellErrorProbe:
         self.raw = None
 
     def pytest_sessionfinish(self, session):
-        from student_lib.testing import BACKEND_KEY
+        from grading_contract.rubric import BACKEND_KEY
         backend = session.config.stash.get(BACKEND_KEY, None)
         if backend is None:
             return

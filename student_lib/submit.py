@@ -33,7 +33,7 @@ HANDOUT_FILES = {"README.md", "HOW_TO_WORK.md", "conftest.py", "pyproject.toml",
 # Runs in a child process: import the file, describe the required functions as JSON.
 _PROBE = r"""
 import importlib.util, inspect, json, sys
-from student_lib.calls import import_error
+from grading_contract.calls import import_error
 path, names, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 sys.path.insert(0, str(__import__("pathlib").Path(path).parent))
 report = {"error": None, "functions": {}}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.assignments import get
-from student_lib.testing import outcomes_in_process
+from grading_contract.rubric import outcomes_in_process
 
 ACTIVATIONS = get("activations")
 NOT_TIMED = ("-k", "not vectorised")

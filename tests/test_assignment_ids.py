@@ -1,6 +1,6 @@
 """Adding an assignment is adding files: no bundled assignment id in the kit's code.
 
-Scanned: the code of `autograder/`, `student_lib/` and `scripts/` (string literals
+Scanned: the code of `autograder/`, `student_lib/`, `grading_contract/` and `scripts/` (string literals
 other than docstrings, and identifiers; comments and docstrings are documentation),
 and the build and CI files. Not scanned: each assignment's own folders
 (`assignments/<id>/`, `solutions/<id>/`, `autograder/suites/<id>/`,
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from autograder.assignments import ROOT, ids
 
-CODE_DIRS = ["autograder", "student_lib", "scripts"]
+CODE_DIRS = ["autograder", "student_lib", "grading_contract", "scripts"]
 OTHER_FILES = ["pyproject.toml", ".ci/run", "autograder/suites/pytest.ini"]
 OWN_FOLDERS = ["assignments/{id}", "solutions/{id}", "autograder/suites/{id}", "autograder/examples/{id}"]
 # Reviewed exceptions, each with its reason. Remove an entry as soon as its file is clean.

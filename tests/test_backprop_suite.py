@@ -10,7 +10,7 @@ from __future__ import annotations
 from autograder.assignments import get
 from autograder.grading import grade_submission
 from autograder.grading.runner import collect_rubric
-from student_lib.testing import outcomes_in_process
+from grading_contract.rubric import outcomes_in_process
 
 BACKPROP = get("backprop")
 

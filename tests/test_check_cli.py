@@ -101,7 +101,7 @@ def handout(folder: Path, source: str) -> Path:
     (folder / "hints.toml").write_text(HINTS)
     (folder / "activations.py").write_text(textwrap.dedent(source))
     (folder / "test_activations.py").write_text(PUBLIC_TESTS)
-    (folder / "conftest.py").write_text('pytest_plugins = ["student_lib.testing"]\n')
+    (folder / "conftest.py").write_text('pytest_plugins = ["grading_contract.rubric"]\n')
     return folder
 
 

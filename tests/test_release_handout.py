@@ -40,7 +40,7 @@ def test_handout_holds_what_a_student_needs(handouts, assignment):
     names = {p.name for p in folder.iterdir()}
     assert names >= {f"{assignment}.py", f"test_{assignment}.py", "README.md", "conftest.py", "student_lib",
                      "handout.json", "HOW_TO_WORK.md", "pyproject.toml", "requirements.txt"}
-    assert 'pytest_plugins = ["student_lib.testing"]' in (folder / "conftest.py").read_text()
+    assert 'pytest_plugins = ["grading_contract.rubric"]' in (folder / "conftest.py").read_text()
     scaffold = (folder / f"{assignment}.py").read_text()
     assert "NotImplementedError" in scaffold and "BEGIN SOLUTION" not in scaffold
     assert "edit the solution" not in scaffold            # the staff-only header is gone

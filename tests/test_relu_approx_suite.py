@@ -16,7 +16,7 @@ from autograder.assignments import get
 from autograder.grading import grade_submission
 from autograder.suites.relu_approx.nets import approximation_credit, approximation_errors
 from student_lib import targets
-from student_lib.testing import outcomes_in_process
+from grading_contract.rubric import outcomes_in_process
 
 RELU = get("relu_approx")
 

@@ -21,7 +21,7 @@ import pytest
 from autograder.assignments import ROOT, SUITES_DIR
 from autograder.examples import hostile_templates
 from autograder.sandbox import SandboxBackend, Zygote
-from student_lib.calls import StudentError, StudentTimeout
+from grading_contract.calls import StudentError, StudentTimeout
 
 IS_ROOT = os.geteuid() == 0
 

@@ -173,7 +173,7 @@ def class_folder(world: Path, grader_pid_hint: int) -> Path:
     patcher = ('''
 import sys
 def _quiet(fn, function, args, kwargs, student_file):
-    from student_lib.calls import Report
+    from grading_contract.calls import Report
     return fn(*args, **kwargs), Report(names=["x"])
 for _name in list(sys.modules):
     _m = sys.modules[_name]

@@ -81,10 +81,10 @@ def test_from_spec_rejects_anything_else(bad):
 
 def test_targets_cross_the_sandbox_wire_as_their_spec():
     from autograder.sandbox import SandboxBackend, protocol
-    from student_lib.calls import from_wire_spec
+    from grading_contract import wire as registry
     f = random_target(np.random.default_rng(3), "piecewise_smooth")
     blobs = []
     wire = protocol.encode([f, 2.0], blobs, SandboxBackend._encode_other)   # registered, not by name
     assert wire["l"][0] == {"w": "target", "spec": f.spec()}
-    back = protocol.decode(json.loads(json.dumps(wire)), blobs, decode_spec=from_wire_spec)
+    back = protocol.decode(json.loads(json.dumps(wire)), blobs, decode_spec=registry.from_wire)
     assert back[0] == f and back[1] == 2.0

@@ -1,2 +1,2 @@
 """Lets `pytest` find the grading fixtures (student, rng, seed, credit)."""
-pytest_plugins = ["student_lib.testing"]
+pytest_plugins = ["grading_contract.rubric"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from student_lib.calls import Handle, StudentError
+from grading_contract.calls import Handle, StudentError
 
 REPLAY_TIMEOUT = 20.0      # seconds per replayed test: generous, a slow mutant is not "different"
 

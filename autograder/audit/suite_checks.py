@@ -72,11 +72,11 @@ class SandboxPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config):
-        from student_lib.testing import BACKEND_KEY
+        from grading_contract.rubric import BACKEND_KEY
         config.stash[BACKEND_KEY] = self.backend
 
     def pytest_sessionfinish(self, session):
-        from student_lib.testing import collected_outcomes
+        from grading_contract.rubric import collected_outcomes
         self.outcomes = list(collected_outcomes(session.config))
 
 
@@ -84,7 +84,7 @@ def _outcomes(assignment, student_path: Path, args: list[str], zygote, seed: int
               reverse: bool = False) -> tuple[dict[str, float], list[str]]:
     """{test id: score} of one pytest run over `args` (files or test ids) in the sandbox."""
     from autograder.sandbox import SandboxBackend
-    from student_lib.testing import run_pytest
+    from grading_contract.rubric import run_pytest
 
     _forget_test_modules(assignment)
     backend = SandboxBackend(zygote, student_path, budget_seconds=assignment.submission_seconds)
@@ -171,7 +171,7 @@ def check_suite(assignment_id: str, seeds: int = 20, say=lambda text: None) -> l
 
 def collect_rubric_of(path: Path) -> list:
     """The `Grade` entries of one test file."""
-    from student_lib.testing import read_grade, run_pytest
+    from grading_contract.rubric import read_grade, run_pytest
     grades: list = []
 
     class Collect:

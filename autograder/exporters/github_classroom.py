@@ -58,7 +58,7 @@ def public_points(assignment_id: str) -> float:
     """Points of the public tests (what `student_lib check` runs)."""
     import pytest
 
-    from student_lib.testing import read_grade
+    from grading_contract.rubric import read_grade
     assignment = get(assignment_id)
     if not assignment.public_tests.exists():
         return 0.0
@@ -72,7 +72,7 @@ def public_points(assignment_id: str) -> float:
     from autograder.assignments import SUITES_DIR
     pytest.main([str(assignment.public_tests), "--collect-only", "-c", str(SUITES_DIR / "pytest.ini"),
                  "--rootdir", str(assignment.handout_dir), "-p", "no:cacheprovider",
-                 "-p", "student_lib.testing", "-p", "no:terminal"], plugins=[Collect()])
+                 "-p", "grading_contract.rubric", "-p", "no:terminal"], plugins=[Collect()])
     return Collect.points
 
 

@@ -73,7 +73,7 @@ def build_wheel(out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="nngrade-wheel-") as tmp:
         src = Path(tmp) / "src"
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-        for name in ("autograder", "student_lib"):
+        for name in ("autograder", "student_lib", "grading_contract"):
             shutil.copytree(ROOT / name, src / name, ignore=ignore)
         shutil.copy2(ROOT / "pyproject.toml", src / "pyproject.toml")
         readme = ROOT / "README.md"

@@ -25,9 +25,9 @@ from autograder.grading.session import SuiteError, suite_session
 from autograder.result import GradeResult
 from autograder.sandbox import Limits, SandboxBackend, Zygote
 from autograder.submission import SubmissionError, prepare
-from student_lib.calls import StudentError
+from grading_contract.calls import StudentError
 from student_lib.notebook import CELL_ERRORS, cells_of_module, describe_cell_errors, translate_lines
-from student_lib.testing import run_pytest
+from grading_contract.rubric import run_pytest
 
 DEFAULT_BUDGET = 120.0   # wall seconds for all of one submission's tests (the manifests' default)
 
@@ -65,7 +65,7 @@ def collect_rubric(assignment_id: str) -> list:
 
 def collect_tests(assignment_id: str) -> list:
     """(Grade, public?) for every test of the assignment, in order; public tests are in the handout."""
-    from student_lib.testing import read_grade
+    from grading_contract.rubric import read_grade
 
     public = get(assignment_id).public_tests.resolve()
 

@@ -31,8 +31,8 @@ from pathlib import Path
 import pytest
 
 from student_lib.diagnosis import RecordDiagnosis
-from student_lib.outcome import TestOutcome
-from student_lib.testing import (BACKEND_KEY, CREDIT_KEY, IMAGES_KEY, LEAN_ARGS, RESULTS_KEY,
+from grading_contract.outcome import TestOutcome
+from grading_contract.rubric import (BACKEND_KEY, CREDIT_KEY, IMAGES_KEY, LEAN_ARGS, RESULTS_KEY,
                                  Grade, read_grade)
 
 

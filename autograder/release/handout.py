@@ -7,6 +7,7 @@
       test_<id>.py       the public tests
       conftest.py        lets plain `pytest` find the grading fixtures
       student_lib/       local checks, gradient check, plots, submit (a copy)
+      grading_contract/  what a call and a graded test mean, as at grade time (a copy)
       handout.json       the required functions and their signatures (for submit)
       HOW_TO_WORK.md     one screen: install, check, submit
       pyproject.toml, requirements.txt, .gitignore
@@ -20,6 +21,7 @@ import json
 import shutil
 from pathlib import Path
 
+import grading_contract
 import student_lib
 from autograder.assignments import get
 from student_lib.hints import HINTS_FILE
@@ -66,7 +68,7 @@ dependencies = [{deps}]
 plots = [{plots}]
 
 [tool.setuptools]
-packages = ["student_lib"]
+packages = ["student_lib", "grading_contract"]
 py-modules = []
 
 [tool.setuptools.package-data]
@@ -94,9 +96,12 @@ def how_to_work(assignment) -> str:
     return text.replace("{id}", assignment.id).replace("{title}", assignment.title)
 
 
-def copy_student_lib(target: Path) -> None:
-    source = Path(student_lib.__file__).resolve().parent
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+def copy_packages(out: Path) -> None:
+    """`student_lib` and the `grading_contract` it stands on, into `out`."""
+    for package in (student_lib, grading_contract):
+        source = Path(package.__file__).resolve().parent
+        shutil.copytree(source, out / source.name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
 
 
 def build_handout(assignment_id: str, out_dir: str | Path, *, github_classroom: bool = False) -> list[Path]:
@@ -130,7 +135,7 @@ def build_handout(assignment_id: str, out_dir: str | Path, *, github_classroom: 
         files[HINTS_FILE] = hints.read_text(encoding="utf-8")
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
-    copy_student_lib(out / "student_lib")
+    copy_packages(out)
     if github_classroom:
         from autograder.exporters.github_classroom import add_workflow
         add_workflow(out, assignment.id)

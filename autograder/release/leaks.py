@@ -60,10 +60,11 @@ def docstring_lines(source: str) -> set[int]:
 
 
 def public_text() -> str:
-    """Code students see anyway: scaffolds, public tests, student_lib (READMEs do not count:
-    a README that quotes a solution or hidden line is a leak)."""
+    """Code students see anyway: scaffolds, public tests, student_lib and grading_contract (READMEs
+    do not count: a README that quotes a solution or hidden line is a leak)."""
+    import grading_contract
     import student_lib
-    paths = list(Path(student_lib.__file__).parent.glob("*.py"))
+    paths = [p for package in (student_lib, grading_contract) for p in Path(package.__file__).parent.glob("*.py")]
     texts = []
     for a in all_assignments():
         paths += [p for p in (a.scaffold, a.public_tests) if p.exists()]
@@ -122,7 +123,7 @@ def public_test_names(assignment_id: str) -> list[str]:
     import pytest
 
     from autograder.assignments import get
-    from student_lib.testing import read_grade
+    from grading_contract.rubric import read_grade
 
     class Collect:
         names: list[str] = []
@@ -131,7 +132,7 @@ def public_test_names(assignment_id: str) -> list[str]:
             self.names = [g.name for g in map(read_grade, items) if g is not None]
 
     collector = Collect()
-    pytest.main([str(get(assignment_id).public_tests), "--collect-only", "-p", "student_lib.testing",
+    pytest.main([str(get(assignment_id).public_tests), "--collect-only", "-p", "grading_contract.rubric",
                  "-p", "no:cacheprovider", "-p", "no:terminal"], plugins=[collector])
     return collector.names
 

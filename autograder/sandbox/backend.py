@@ -30,8 +30,8 @@ from pathlib import Path
 
 from autograder.sandbox import linux, protocol
 from autograder.sandbox.isolation import Limits
-from student_lib.calls import (CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout,
-                               wire_spec)
+from grading_contract import wire
+from grading_contract.calls import CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout
 
 LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the slowest finished test, >= 50 ms
 OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
@@ -73,7 +73,7 @@ class OutputCollector:
 
 
 class SandboxBackend:
-    """Calls into a sandboxed worker for one submission (see student_lib.testing)."""
+    """Calls into a sandboxed worker for one submission (see grading_contract.rubric)."""
 
     sandboxed = True
 
@@ -221,7 +221,7 @@ class SandboxBackend:
 
     @staticmethod
     def _encode_other(value):
-        spec = wire_spec(value)
+        spec = wire.to_wire(value)
         if spec is None:
             raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
         return {"w": spec[0], "spec": spec[1]}

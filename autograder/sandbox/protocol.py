@@ -29,7 +29,7 @@ import struct
 
 import numpy as np
 
-from student_lib.calls import Handle, is_plain_array, is_plain_scalar
+from grading_contract.calls import Handle, is_plain_array, is_plain_scalar
 
 MAX_HEADER = 4 * 1024**2
 MAX_BLOBS = 512 * 1024**2

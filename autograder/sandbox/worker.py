@@ -26,10 +26,17 @@ from pathlib import Path
 
 import numpy as np
 
-import student_lib.targets  # noqa: F401 - registers its wire type before the walls go up
 from autograder.sandbox import protocol
-from student_lib.calls import (Handle, NotStarted, StudentError, call_student, from_wire_spec,
-                               import_error, plain_result)
+from grading_contract import wire
+from grading_contract.calls import Handle, NotStarted, StudentError, call_student, import_error, plain_result
+
+
+def _from_wire(kind: str, spec):
+    """A registered wire type's object (grading_contract.wire), rebuilt from its spec."""
+    try:
+        return wire.from_wire(kind, spec)
+    except wire.UnknownWireType as exc:
+        raise StudentError(str(exc)) from None
 
 
 class Worker:
@@ -100,8 +107,8 @@ class Worker:
                                           f"define it with exactly this name", name))
             return
         try:
-            args = protocol.decode(header["args"], blobs, self._from_handle, from_wire_spec, shared)
-            kwargs = protocol.decode(header["kwargs"], blobs, self._from_handle, from_wire_spec, shared)
+            args = protocol.decode(header["args"], blobs, self._from_handle, _from_wire, shared)
+            kwargs = protocol.decode(header["kwargs"], blobs, self._from_handle, _from_wire, shared)
             try:
                 value, report = call_student(fn, name, tuple(args), dict(kwargs), str(self.path))
             finally:

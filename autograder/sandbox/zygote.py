@@ -51,14 +51,16 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...]) -> None:
     import importlib
 
     from autograder.sandbox import isolation, syscalls, worker
+    from grading_contract import wire
 
     plan = isolation.Plan.detect(packages)
     for name in PRELOAD + packages:
         importlib.import_module(name)
+    wire_types = wire.load_all()   # objects that cross as specs (e.g. targets): their modules, before the walls
     if syscalls.available():
         import pyseccomp  # noqa: F401 - loading libseccomp needs files the walls hide
         syscalls.compile_once()
-    ctrl.send(json.dumps({"mode": plan.mode, "notes": plan.notes}).encode())
+    ctrl.send(json.dumps({"mode": plan.mode, "notes": plan.notes, "wire_types": wire_types}).encode())
     statuses: dict[int, dict] = {}
     children: set[int] = set()
     try:
@@ -179,6 +181,7 @@ class Zygote:
         self._ctrl: socket.socket | None = None
         self._lock = threading.Lock()
         self.mode = "unknown"   # after start(): "namespaces", "landlock" or "none" (isolation.py)
+        self.wire_types: list[str] = []   # after start(): modules whose types cross as specs (wire.py)
 
     def __enter__(self) -> "Zygote":
         return self.start()
@@ -213,6 +216,7 @@ class Zygote:
         except (OSError, ValueError):
             hello = {}
         self.mode = hello.get("mode", "unknown")
+        self.wire_types = hello.get("wire_types", [])
         return self
 
     def _ask(self, request: dict, fds: list[int] = (), timeout: float = 60.0) -> dict:

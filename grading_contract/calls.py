@@ -121,31 +121,6 @@ class Report:
         return cls(warnings, lines, names)
 
 
-# ------------------------------------------------------------------ wire types
-# Types that cross the sandbox as a spec (a JSON description) and are rebuilt on
-# the other side, e.g. `student_lib.targets`: register_wire_type("target", Target, ...).
-_WIRE_TYPES: dict[str, tuple[type, object, object]] = {}
-
-
-def register_wire_type(kind: str, cls: type, to_spec, from_spec) -> None:
-    """Let instances of `cls` cross the wire as {"w": kind, "spec": to_spec(obj)}."""
-    _WIRE_TYPES[kind] = (cls, to_spec, from_spec)
-
-
-def wire_spec(value) -> tuple[str, object] | None:
-    """(kind, spec) for a registered type's instance, else None."""
-    for kind, (cls, to_spec, _) in _WIRE_TYPES.items():
-        if isinstance(value, cls):
-            return kind, to_spec(value)
-    return None
-
-
-def from_wire_spec(kind: str, spec):
-    if kind not in _WIRE_TYPES:
-        raise StudentError(f"the grader sent a value of unknown kind {kind!r}")
-    return _WIRE_TYPES[kind][2](spec)
-
-
 class LineCounter:
     """Counts line events in one file while installed (sys.settrace), nothing elsewhere.
 

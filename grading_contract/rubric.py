@@ -49,10 +49,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from student_lib.calls import (CallInfo, Handle, NotStarted, StudentError,
+from grading_contract.calls import (CallInfo, Handle, NotStarted, StudentError,
                                StudentTimeout, call_student, copy_arguments, import_error,
                                mutated_arguments, plain_result)
-from student_lib.outcome import TestOutcome
+from grading_contract.outcome import TestOutcome
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 DEFAULT_TIMEOUT = 1.0   # wall seconds of student calls per test: a default test's calls take <= 0.1 s
@@ -349,7 +349,7 @@ class OutcomeCollector:
 
 
 # ------------------------------------------------------------ running pytest
-LEAN_ARGS = ["-p", "student_lib.testing", "-p", "no:cacheprovider", "-p", "no:terminal",
+LEAN_ARGS = ["-p", "grading_contract.rubric", "-p", "no:cacheprovider", "-p", "no:terminal",
              "-p", "no:warnings", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
              "-p", "no:logging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:debugging",
              "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:setuponly",
