@@ -1,12 +1,13 @@
 """The sandbox's own costs: starting a walled worker, and one call's round trip.
 
-    python benchmarks/sandbox_bench.py [-n 200]
+    python benchmarks/sandbox_bench.py [-n 200] [--own-root]
 
 worker start: from asking the zygote for a worker to the submission imported
 (all walls up: PID/mount namespaces, allow-list root, uid, rlimits, seccomp);
 call: `student.relu(x)` for a 100-element float64 x, grader to worker and back
 (shared-memory arguments, CPU clock read before and after, mutation check).
-Medians and 90th percentiles, in milliseconds.
+Medians and 90th percentiles, in milliseconds. `--own-root`: each worker builds its
+allow-list root itself instead of entering the one the zygote built (the fallback).
 """
 from __future__ import annotations
 
@@ -30,9 +31,9 @@ def percentiles(samples: list[float]) -> str:
     return f"median {statistics.median(ms):.3f} ms, p90 {ms[int(0.9 * (len(ms) - 1))]:.3f} ms"
 
 
-def measure(n: int) -> dict:
+def measure(n: int, shared_root: bool = True) -> dict:
     from autograder.sandbox import SandboxBackend, Zygote
-    with tempfile.TemporaryDirectory() as tmp, Zygote() as zygote:
+    with tempfile.TemporaryDirectory() as tmp, Zygote(shared_root=shared_root) as zygote:
         path = Path(tmp) / "activations.py"
         path.write_text(STUDENT)
         starts, calls = [], []
@@ -55,8 +56,9 @@ def measure(n: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="calls (default 200; a tenth as many workers)")
+    parser.add_argument("--own-root", action="store_true", help="each worker builds its own root (the fallback)")
     args = parser.parse_args(argv)
-    r = measure(args.n)
+    r = measure(args.n, shared_root=not args.own_root)
     print(f"sandbox ({r['mode']}): worker start {percentiles(r['start'])}; "
           f"one call {percentiles(r['call'])}")
     return 0

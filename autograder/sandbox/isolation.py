@@ -75,6 +75,16 @@ class Plan:
     allow: allowlist.AllowList
     landlock_abi: int = 0
     notes: list = field(default_factory=list)
+    template: str = ""             # namespaces: the allow-list tree the zygote built once (rootfs.py)
+
+    def build_template(self, scratch: str) -> None:
+        """In the zygote, namespaces mode: build the workers' root once at `scratch` (empty folder)."""
+        if self.mode != "namespaces" or not scratch:
+            return
+        try:
+            self.template = rootfs.build_template(scratch, self.allow)
+        except OSError as exc:   # each worker then builds its own (rootfs.build_root)
+            self.notes.append(f"a shared root was refused ({exc}); each worker builds its own")
 
     @classmethod
     def detect(cls, packages: tuple[str, ...] = ("numpy",)) -> "Plan":
@@ -172,8 +182,11 @@ def enter(plan: Plan, host_pid: int, workdir: Path, student_file: str, limits: L
     if plan.mode == "namespaces":
         linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)
         owner = (worker_uid, worker_uid) if plan.root else (os.geteuid(), os.getegid())
-        rootfs.build_root(str(workdir), plan.allow, {student_file: source.read_bytes()}, owner,
-                          SUBMISSION_BYTES)
+        files = {student_file: source.read_bytes()}
+        if plan.template:
+            rootfs.enter_template(plan.template, files, owner, SUBMISSION_BYTES)
+        else:
+            rootfs.build_root(str(workdir), plan.allow, files, owner, SUBMISSION_BYTES)
         path = Path(allowlist.SUBMISSION_DIR) / student_file
         iso.filesystem = (f"allow-list root (pivot_root): {len(plan.allow.read) + len(plan.allow.unmasked)} "
                           f"read-only paths, {len(plan.allow.masks)} masked, its own /submission")

@@ -1,14 +1,24 @@
 """A worker's root: an empty tmpfs holding read-only binds of the allow-list, made `/`.
 
-Done in the worker itself, in its own mount namespace (as bubblewrap does):
+The tree is built once, in the zygote (`build_template`), as bubblewrap builds its
+root but shared by every worker of that zygote:
 
-    1. mount a tmpfs on `scratch` (any empty folder), pivot into it: the host is now /old
-    2. bind each allowed path from /old/<path> to /<path>, read-only, nosuid, nodev;
-       mask site-packages with an empty tmpfs and bind the allowed packages back into it
-    3. /dev/{null,zero,urandom,random}; /submission: a small tmpfs with the student's file
-    4. cover /old with an empty read-only tmpfs and make / read-only: nothing of the host is
-       reachable any more (cheaper than a lazy unmount of the host's tree, which costs
-       ~10 ms; the worker has no capability and no umount call to uncover it)
+    1. the zygote takes a mount namespace of its own (nothing it mounts reaches the host)
+       and mounts a tmpfs on `scratch` (an empty folder the grader made for it)
+    2. it binds each allowed path there, read-only, nosuid, nodev; masks site-packages with
+       an empty tmpfs and binds the allowed packages back into it; /dev/{null,zero,urandom,
+       random}; an empty /submission and /old; then makes the tmpfs itself read-only
+
+Each worker, in a mount namespace of its own (a copy of the zygote's, `enter_template`):
+
+    3. mounts a small tmpfs on /submission holding the student's file, pivots into the tree
+       (the host is now /old)
+    4. covers /old with an empty read-only tmpfs: nothing of the host is reachable any more
+       (cheaper than a lazy unmount of the host's tree, which costs ~10 ms; the worker has no
+       capability and no umount call to uncover it)
+
+Steps 1-2 cost ~1 ms; done once, a worker's own part is four system calls. If the zygote
+cannot build the tree, each worker builds its own (`build_root`, the same steps after a pivot).
 """
 from __future__ import annotations
 
@@ -31,9 +41,9 @@ def _make_target(target: str, is_dir: bool) -> None:
             os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o444))
 
 
-def bind(source: str, target: str, read_only: bool = True, nodev: bool = True) -> None:
-    """Bind host path `source` (seen under /old) at `target`, read-only."""
-    src = OLD + source
+def bind(source: str, target: str, read_only: bool = True, nodev: bool = True, host: str = OLD) -> None:
+    """Bind host path `source` (seen under `host`: /old after a pivot, "" before) at `target`, read-only."""
+    src = host + source
     _make_target(target, os.path.isdir(src))
     try:
         linux.mount(src, target, None, linux.MS_BIND)
@@ -42,6 +52,70 @@ def bind(source: str, target: str, read_only: bool = True, nodev: bool = True) -
     if read_only:
         flags = RO if nodev else RO & ~linux.MS_NODEV
         linux.mount(None, target, None, flags | linux.mount_flags_of(target))
+
+
+def build_template(scratch: str, allow: AllowList) -> str:
+    """In the zygote, once: a mount namespace of its own, and at `scratch` a read-only tree of `allow`.
+
+    Returns `scratch`, for `enter_template`. Must run with CAP_SYS_ADMIN in the zygote's user namespace.
+    """
+    linux.unshare(linux.CLONE_NEWNS)
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    linux.mount("nngrade-root", scratch, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=0755,size=1m")
+    for folder in (OLD, SUBMISSION_DIR):
+        os.makedirs(scratch + folder, mode=0o755)
+    for path in allow.read:
+        bind(path, scratch + path, host="")
+    for mask in allow.masks:
+        if os.path.isdir(mask):
+            os.makedirs(scratch + mask, mode=0o755, exist_ok=True)
+            linux.mount("nngrade-masked", scratch + mask, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
+                        "mode=0755,size=64k")
+    for path in allow.unmasked:
+        bind(path, scratch + path, host="")
+    for mask in allow.masks:
+        if os.path.isdir(mask):
+            linux.mount(None, scratch + mask, None,
+                        linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
+    for device in allow.devices:
+        bind(device, scratch + device, read_only=False, host="")
+    for link, to in allow.symlinks.items():
+        if not os.path.lexists(scratch + link):
+            os.makedirs(os.path.dirname(scratch + link), mode=0o755, exist_ok=True)
+            os.symlink(to, scratch + link)
+    if not os.path.lexists(scratch + "/tmp"):        # (a venv under /tmp is bound there already)
+        os.symlink(SUBMISSION_DIR, scratch + "/tmp")  # code that writes to /tmp writes to its own folder
+    # read-only for every mount of this tmpfs (the superblock), so no worker can change the tree
+    linux.mount(None, scratch, None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
+    return scratch
+
+
+def _submission(top: str, files: dict[str, bytes], owner: tuple[int, int], size_bytes: int) -> None:
+    """/submission under `top`: a tmpfs of `size_bytes` owned by `owner`, holding `files`."""
+    uid, gid = owner
+    linux.mount("nngrade-submission", top + SUBMISSION_DIR, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
+                f"mode=0700,uid={uid},gid={gid},size={size_bytes},nr_inodes=256")
+    for name, data in files.items():
+        path = Path(top + SUBMISSION_DIR) / name
+        path.write_bytes(data)
+        os.chown(path, uid, gid)
+
+
+def _cover_old() -> None:
+    linux.mount("nngrade-nothing", OLD, "tmpfs", linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
+                "size=4k,mode=000")
+
+
+def enter_template(top: str, files: dict[str, bytes], owner: tuple[int, int], size_bytes: int) -> None:
+    """In a worker, in a fresh mount namespace copied from the zygote's: make the template `/`.
+
+    `files` (name -> bytes) go into /submission, owned by `owner` (uid, gid), at most `size_bytes`.
+    """
+    _submission(top, files, owner, size_bytes)
+    linux.pivot_root(top, top + OLD)
+    os.chdir("/")
+    _cover_old()
+    os.chdir(SUBMISSION_DIR)
 
 
 def build_root(scratch: str, allow: AllowList, files: dict[str, bytes], owner: tuple[int, int],
@@ -72,17 +146,10 @@ def build_root(scratch: str, allow: AllowList, files: dict[str, bytes], owner: t
         if not os.path.lexists(link):
             os.makedirs(os.path.dirname(link), mode=0o755, exist_ok=True)
             os.symlink(to, link)
-    uid, gid = owner
     os.makedirs(SUBMISSION_DIR, mode=0o755)
-    linux.mount("nngrade-submission", SUBMISSION_DIR, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
-                f"mode=0700,uid={uid},gid={gid},size={size_bytes},nr_inodes=256")
-    for name, data in files.items():
-        path = Path(SUBMISSION_DIR) / name
-        path.write_bytes(data)
-        os.chown(path, uid, gid)
+    _submission("", files, owner, size_bytes)
     if not os.path.lexists("/tmp"):         # (a venv under /tmp is bound there already)
         os.symlink(SUBMISSION_DIR, "/tmp")  # code that writes to /tmp writes to its own folder
-    linux.mount("nngrade-nothing", OLD, "tmpfs", linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
-                "size=4k,mode=000")
+    _cover_old()
     linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
     os.chdir(SUBMISSION_DIR)

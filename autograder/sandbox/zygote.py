@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import asdict
 from pathlib import Path
@@ -46,14 +47,18 @@ def _decode_status(status: int) -> dict:
     return {"exit": os.WEXITSTATUS(status)}
 
 
-def serve(ctrl: socket.socket, packages: tuple[str, ...]) -> None:
-    """The zygote's loop; returns when the grader closes the control socket."""
+def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> None:
+    """The zygote's loop; returns when the grader closes the control socket.
+
+    `scratch`: an empty folder where the workers' root is built once (rootfs.build_template).
+    """
     import importlib
 
     from autograder.sandbox import isolation, syscalls, worker
     from grading_contract import wire
 
     plan = isolation.Plan.detect(packages)
+    plan.build_template(scratch)
     for name in PRELOAD + packages:
         importlib.import_module(name)
     wire_types = wire.load_all()   # objects that cross as specs (e.g. targets): their modules, before the walls
@@ -174,13 +179,16 @@ def _worker_main(child_fd, out_fd, host_pid, request, plan, isolation, worker) -
 class Zygote:
     """The grader's handle on a zygote process. Use as a context manager."""
 
-    def __init__(self, packages: tuple[str, ...] = (), launcher: tuple[str, ...] = ()):
+    def __init__(self, packages: tuple[str, ...] = (), launcher: tuple[str, ...] = (), shared_root: bool = True):
         self.packages = ("numpy", *sorted(set(packages) - {"numpy"}))   # what workers may import
         self.launcher = tuple(launcher)   # a command the zygote runs under (tests: refuse namespaces)
+        self.shared_root = shared_root    # build the workers' root once (else each worker builds its own)
         self._proc: subprocess.Popen | None = None
         self._ctrl: socket.socket | None = None
         self._lock = threading.Lock()
         self.mode = "unknown"   # after start(): "namespaces", "landlock" or "none" (isolation.py)
+        self.notes: list[str] = []        # after start(): what the kernel refused, if anything
+        self._scratch: str | None = None  # the empty folder where the zygote builds the workers' root
         self.wire_types: list[str] = []   # after start(): modules whose types cross as specs (wire.py)
 
     def __enter__(self) -> "Zygote":
@@ -201,9 +209,11 @@ class Zygote:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "LANG": "C.UTF-8"}
+        self._remove_scratch()
+        self._scratch = tempfile.mkdtemp(prefix="nngrade-zygote-") if self.shared_root else None
         code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
                 f"from autograder.sandbox.zygote import _zygote_main; "
-                f"_zygote_main({theirs.fileno()}, {self.packages!r})")
+                f"_zygote_main({theirs.fileno()}, {self.packages!r}, {self._scratch or ''!r})")
         quiet = None if os.environ.get("NNGRADE_DEBUG") else subprocess.DEVNULL
         self._proc = subprocess.Popen([*self.launcher, sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
                                       env=env, stdin=subprocess.DEVNULL, stdout=quiet, stderr=quiet,
@@ -216,6 +226,7 @@ class Zygote:
         except (OSError, ValueError):
             hello = {}
         self.mode = hello.get("mode", "unknown")
+        self.notes = hello.get("notes", [])
         self.wire_types = hello.get("wire_types", [])
         return self
 
@@ -265,8 +276,17 @@ class Zygote:
                 self._proc.kill()
                 self._proc.wait()
             self._proc = None
+        self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        if self._scratch is not None:   # empty for the host: the zygote mounted only in its own namespace
+            try:
+                os.rmdir(self._scratch)
+            except OSError:
+                pass
+            self._scratch = None
 
 
-def _zygote_main(fd: int, packages: tuple[str, ...]) -> None:
+def _zygote_main(fd: int, packages: tuple[str, ...], scratch: str = "") -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the grader
-    serve(socket.socket(fileno=fd), tuple(packages))
+    serve(socket.socket(fileno=fd), tuple(packages), scratch)
