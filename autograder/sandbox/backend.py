@@ -96,8 +96,8 @@ class SandboxBackend:
         self._test_timeout = LEASH_FLOOR
         self._test_seconds = 0.0            # wall seconds of calls in the current test
         self._slowest = 0.0                 # ... in the slowest test that finished without a timeout
-        self._pid: int | None = None        # the worker's supervisor (zygote.py)
-        self._host_pid: int | None = None   # the worker itself, whose CPU clock we read
+        self._pid: int | None = None        # the worker, as its zygote sees it (zygote.py)
+        self._host_pid: int | None = None   # the worker on this machine, whose CPU clock we read
         self._pidfd: int | None = None      # ... and a handle on it that no other process can reuse
         self._sock: socket.socket | None = None
         self._blobs: list = []
@@ -139,11 +139,10 @@ class SandboxBackend:
         test_deadline = self.deadline
         self.deadline = min(time.monotonic() + self.import_timeout, self.budget_deadline)
         workdir = self._fresh_workdir()
-        self._pid, self._sock, out_r = self.zygote.spawn(workdir, self.student_path.name, self.limits)
+        self._pid, self._sock, out_r, self._pidfd = self.zygote.spawn(workdir, self.student_path.name, self.limits)
+        self._host_pid = linux.pidfd_pid(self._pidfd) if self._pidfd is not None else None
         self.generation += 1
         self.output.follow(out_r)
-        header = self._receive("starting the process for your code", want_fd=True)
-        self._host_pid, self._pidfd = int(header.get("host_pid", 0)) or None, header.get("fd")
         self.isolation = dict(self._receive("starting the process for your code").get("isolation", {}))
         header = self._receive("importing your file")
         if "import_error" in header:
@@ -162,10 +161,8 @@ class SandboxBackend:
             except ProcessLookupError:
                 pass
             os.close(self._pidfd)
-        elif self._pid is not None:   # it never said its pid: stop its supervisor, and so it
-            os.kill(self._pid, signal.SIGKILL)
         if self._pid is not None and why:
-            status = self.zygote.status(self._pid)   # its supervisor mirrors how it ended
+            status = self.zygote.status(self._pid)   # the zygote, its parent, saw how it ended
         if self._sock is not None:
             self._sock.close()
         self._pid = self._host_pid = self._pidfd = self._sock = None
@@ -177,16 +174,14 @@ class SandboxBackend:
             shutil.rmtree(workdir, ignore_errors=True)
 
     # ----------------------------------------------------------------- calls
-    def _receive(self, doing: str, function: str = "", want_fd: bool = False) -> dict:
-        """The worker's next message; with `want_fd`, a file descriptor sent with it is header["fd"]."""
+    def _receive(self, doing: str, function: str = "") -> dict:
+        """The worker's next message (its header; array bytes in self._blobs)."""
         remaining = self.deadline - time.monotonic()
         try:
             if remaining <= 0:
                 raise socket.timeout
             self._sock.settimeout(remaining)
-            header, self._blobs, fd = protocol.recv(self._sock, want_fd=want_fd)
-            if want_fd:
-                header["fd"] = fd if fd >= 0 else None
+            header, self._blobs, _ = protocol.recv(self._sock)
             return header
         except socket.timeout:
             self._stop()

@@ -3,11 +3,15 @@
 The grading process never forks workers itself: its memory holds the hidden
 suite. Instead it starts one zygote (`Zygote().start()`), a fresh
 `python -I` that imports numpy, the worker code and the modules students
-commonly import, leaves the network in an empty namespace, and then waits.
-Each `spawn` forks a worker from it in about a millisecond.
+commonly import, leaves the network in an empty namespace, builds the
+workers' root once (rootfs.py), and then waits. Each `spawn` forks one worker
+straight from it: with namespaces, as pid 1 of a PID namespace of its own (it
+sees no other process), with no supervisor process in between.
 
 Control messages travel on a SOCK_SEQPACKET pair as JSON; the worker's
-socket and the write end of its output pipe are passed with SCM_RIGHTS.
+socket and the write end of its output pipe are passed with SCM_RIGHTS, and
+the reply carries a pidfd of the new worker (the grader's handle on it: its
+pid on this machine, its CPU clock, its kill, safe from pid reuse).
 """
 from __future__ import annotations
 
@@ -59,6 +63,7 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> 
 
     plan = isolation.Plan.detect(packages)
     plan.build_template(scratch)
+    own_pids = _own_pid_namespace(ctrl) if plan.mode == "namespaces" else -1
     for name in PRELOAD + packages:
         importlib.import_module(name)
     wire_types = wire.load_all()   # objects that cross as specs (e.g. targets): their modules, before the walls
@@ -79,14 +84,18 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> 
             request = json.loads(data)
             if request["op"] == "spawn":
                 child_fd, out_fd = fds
-                pid = os.fork()
+                pid = _fork_worker(own_pids)
                 if pid == 0:
                     ctrl.close()
-                    _supervise(child_fd, out_fd, request, plan, isolation, worker)
+                    _worker_main(child_fd, out_fd, request, plan, isolation, worker)
                 os.close(child_fd)
                 os.close(out_fd)
                 children.add(pid)
-                ctrl.send(json.dumps({"pid": pid}).encode())
+                pidfd = os.pidfd_open(pid)   # the grader's handle on it, safe from pid reuse
+                try:
+                    socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], [pidfd])
+                finally:
+                    os.close(pidfd)
             elif request["op"] == "status":
                 pid = int(request["pid"])
                 if pid in children and pid not in statuses:
@@ -107,53 +116,49 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> 
                 pass
 
 
-def _supervise(child_fd, out_fd, request, plan, isolation, worker) -> None:
-    """The worker's parent: a PID namespace for the worker, its host pid to the grader. Never returns.
+def _own_pid_namespace(ctrl: socket.socket) -> int:
+    """Make this zygote pid 1 of a PID namespace of its own; an fd of that namespace.
 
-    The worker is pid 1 of its own namespace, so it sees no other process; this
-    small parent outside it tells the grader the worker's host pid (whose CPU
-    clock the grader reads) and hands it a pidfd (a handle on that very process,
-    safe from pid reuse), then waits and ends the way the worker ended.
+    A worker is forked straight into a fresh PID namespace (`_fork_worker`): unshare
+    CLONE_NEWPID, fork, then setns back for the next one. setns needs CAP_SYS_ADMIN
+    over the namespace it returns to, which a normal user's zygote (in a user
+    namespace) has only for a PID namespace made inside it: hence this one, made by
+    forking once. The first process only waits and ends as the zygote ends.
     """
-    code = 70
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the zygote
-        if plan.mode == "namespaces":
-            from autograder.sandbox import linux
-            linux.unshare(linux.CLONE_NEWPID)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(w)
-            host_pid = int(os.read(r, 32) or b"0")
-            os.close(r)
-            _worker_main(child_fd, out_fd, host_pid, request, plan, isolation, worker)
-        os.close(r)
-        os.close(out_fd)
-        sock = socket.socket(fileno=child_fd)
-        from autograder.sandbox import protocol
-        pidfd = os.pidfd_open(pid)   # it cannot be reaped (and its pid reused) before we wait
-        protocol.send(sock, {"host_pid": pid}, fds=[pidfd])
-        os.close(pidfd)
-        sock.close()
-        os.write(w, str(pid).encode())
-        os.close(w)
+    from autograder.sandbox import linux
+    linux.unshare(linux.CLONE_NEWPID)
+    pid = os.fork()
+    if pid:
+        ctrl.close()
         status = os.waitpid(pid, 0)[1]
-        if os.WIFSIGNALED(status):
-            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            os.kill(os.getpid(), os.WTERMSIG(status))
-        code = os.WEXITSTATUS(status)
-    finally:
-        os._exit(code)
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the process the grader started
+    return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
 
 
-def _worker_main(child_fd, out_fd, host_pid, request, plan, isolation, worker) -> None:
+def _fork_worker(own_pids: int) -> int:
+    """Fork a worker: with `own_pids` (an fd of our PID namespace), as pid 1 of a new one. 0 in the child."""
+    if own_pids < 0:
+        return os.fork()
+    from autograder.sandbox import linux
+    linux.unshare(linux.CLONE_NEWPID)   # our next child is pid 1 of a new namespace ...
+    try:
+        pid = os.fork()
+    except OSError:
+        linux.setns(own_pids, linux.CLONE_NEWPID)
+        raise
+    if pid:
+        linux.setns(own_pids, linux.CLONE_NEWPID)   # ... and the one after it of another
+    return pid
+
+
+def _worker_main(child_fd, out_fd, request, plan, isolation, worker) -> None:
     """In the worker: wall in, then import and serve. Never returns."""
     code = 0
     try:
         os.setsid()
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with its parent
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the zygote
+        host_pid = int(os.readlink("/proc/self"))   # the host's /proc, until the walls go up
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
         os.closerange(3, child_fd)
@@ -230,38 +235,43 @@ class Zygote:
         self.wire_types = hello.get("wire_types", [])
         return self
 
-    def _ask(self, request: dict, fds: list[int] = (), timeout: float = 60.0) -> dict:
+    def _ask(self, request: dict, fds: list[int] = (), timeout: float = 60.0) -> tuple[dict, list[int]]:
+        """Send a request (with `fds`); its reply and the file descriptors that came with it."""
         with self._lock:
             if not self.alive:
                 self.close()
                 self.start()
             self._ctrl.settimeout(timeout)
             socket.send_fds(self._ctrl, [json.dumps(request).encode()], list(fds))
-            data = self._ctrl.recv(1 << 16)
+            data, got, _, _ = socket.recv_fds(self._ctrl, 1 << 16, 1)
             if not data:
                 raise RuntimeError("the sandbox zygote stopped unexpectedly")
-            return json.loads(data)
+            return json.loads(data), list(got)
 
-    def spawn(self, workdir: Path, student_file: str, limits) -> tuple[int, socket.socket, int]:
-        """Fork a worker for `workdir/student_file`: (pid, socket to it, read end of its output).
+    def spawn(self, workdir: Path, student_file: str, limits) -> tuple[int, socket.socket, int, int]:
+        """Fork a worker for `workdir/student_file`: (pid, socket to it, read end of its output, pidfd).
 
-        The pid is the worker's supervisor; the worker's own host pid is the first
-        message on the socket ({"host_pid": n}).
+        The pid is as the zygote sees it (for `status`); the pidfd, a handle on the worker
+        that no other process can take over, gives its pid on this machine (its CPU clock).
         """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
         try:
-            reply = self._ask({"op": "spawn", "workdir": str(workdir), "student_file": student_file,
-                               "limits": asdict(limits)}, [theirs.fileno(), out_w])
+            reply, fds = self._ask({"op": "spawn", "workdir": str(workdir), "student_file": student_file,
+                                    "limits": asdict(limits)}, [theirs.fileno(), out_w])
         finally:
             theirs.close()
             os.close(out_w)
-        return int(reply["pid"]), ours, out_r
+        if not fds:
+            ours.close()
+            os.close(out_r)
+            raise RuntimeError("the sandbox zygote sent no handle on the worker it started")
+        return int(reply["pid"]), ours, out_r, fds[0]
 
     def status(self, pid: int) -> dict:
         """How worker `pid` ended: {"exit": code} or {"signal": number}. Kill it first."""
         try:
-            return self._ask({"op": "status", "pid": pid}, timeout=10.0)
+            return self._ask({"op": "status", "pid": pid}, timeout=10.0)[0]
         except (OSError, RuntimeError, ValueError):
             return {"exit": None}
 
