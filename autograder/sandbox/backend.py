@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import select
 import signal
 import socket
 import tempfile
@@ -140,7 +141,10 @@ class SandboxBackend:
         self.deadline = min(time.monotonic() + self.import_timeout, self.budget_deadline)
         workdir = self._fresh_workdir()
         self._pid, self._sock, out_r, self._pidfd = self.zygote.spawn(workdir, self.student_path.name, self.limits)
-        self._host_pid = linux.pidfd_pid(self._pidfd) if self._pidfd is not None else None
+        self._host_pid = linux.pidfd_pid(self._pidfd)
+        if self._host_pid is None and not select.select([self._pidfd], [], [], 0)[0]:
+            self._stop(why=False)   # alive, yet no pid: its CPU clock could not be read
+            raise RuntimeError("cannot read the worker's pid from /proc/self/fdinfo: is /proc mounted?")
         self.generation += 1
         self.output.follow(out_r)
         self.isolation = dict(self._receive("starting the process for your code").get("isolation", {}))

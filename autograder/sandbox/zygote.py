@@ -158,7 +158,10 @@ def _worker_main(child_fd, out_fd, request, plan, isolation, worker) -> None:
     try:
         os.setsid()
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the zygote
-        host_pid = int(os.readlink("/proc/self"))   # the host's /proc, until the walls go up
+        try:
+            host_pid = int(os.readlink("/proc/self"))   # the host's /proc, until the walls go up
+        except (OSError, ValueError):
+            host_pid = os.getpid()                      # (the same, where workers share our PIDs)
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
         os.closerange(3, child_fd)
