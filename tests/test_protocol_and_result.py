@@ -79,3 +79,9 @@ def test_score_is_the_sum_of_test_scores_and_json_follows_the_spec(tmp_path):
 def test_from_dict_refuses_other_documents():
     with pytest.raises(ValueError, match="not an nngrade result"):
         GradeResult.from_dict({"score": 100})
+
+
+def test_a_shape_whose_size_would_wrap_around_64_bits_is_refused():
+    # 2**32 * 2**32 elements is 0 in int64 arithmetic: the size check must use exact integers
+    with pytest.raises(protocol.ProtocolError, match="larger than its bytes"):
+        protocol.decode({"a": 0, "dt": "<f8", "sh": [2**32, 2**32]}, [bytearray(8)])

@@ -21,6 +21,7 @@ hostile worker cannot exhaust the grader.
 from __future__ import annotations
 
 import json
+import math
 import mmap
 import os
 import re
@@ -98,7 +99,7 @@ def encode(value, blobs: list, encode_other=None, shared: SharedArgs | None = No
     if value is None or type(value) in (bool, str, int):
         return value
     if type(value) is float:
-        return value if np.isfinite(value) else {"f": repr(value)}
+        return value if math.isfinite(value) else {"f": repr(value)}
     if is_plain_array(value):
         if shared is not None:
             return shared.add(value)
@@ -123,7 +124,7 @@ def _array(buffer, dtype_text, shape, offset: int = 0) -> np.ndarray:
     if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(
             type(n) is int and n >= 0 for n in shape):
         raise ProtocolError("bad array shape")
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    count = math.prod(shape)   # exact (Python ints): a huge shape cannot wrap around
     if offset < 0 or offset + count * dtype.itemsize > len(buffer):
         raise ProtocolError("array larger than its bytes")
     return np.ndarray(tuple(shape), dtype, buffer=buffer, offset=offset)
