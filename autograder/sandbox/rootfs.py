@@ -54,6 +54,33 @@ def bind(source: str, target: str, read_only: bool = True, nodev: bool = True, h
         linux.mount(None, target, None, flags | linux.mount_flags_of(target))
 
 
+def _populate(top: str, allow: AllowList, host: str) -> None:
+    """Under `top`: `allow`'s read-only binds (host paths seen under `host`), masks, devices, links.
+
+    Also an empty /submission, and /tmp as a link to it (code that writes to /tmp writes to its
+    own folder), unless a bound path (a venv under /tmp) made /tmp a folder already.
+    """
+    for path in allow.read:
+        bind(path, top + path, host=host)
+    for mask in allow.masks:
+        if os.path.isdir(top + mask):
+            linux.mount("nngrade-masked", top + mask, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=0755,size=64k")
+    for path in allow.unmasked:
+        bind(path, top + path, host=host)
+    for mask in allow.masks:
+        if os.path.isdir(top + mask):
+            linux.mount(None, top + mask, None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
+    for device in allow.devices:
+        bind(device, top + device, read_only=False, host=host)
+    for link, to in allow.symlinks.items():
+        if not os.path.lexists(top + link):
+            os.makedirs(os.path.dirname(top + link), mode=0o755, exist_ok=True)
+            os.symlink(to, top + link)
+    os.makedirs(top + SUBMISSION_DIR, mode=0o755, exist_ok=True)
+    if not os.path.lexists(top + "/tmp"):
+        os.symlink(SUBMISSION_DIR, top + "/tmp")
+
+
 def build_template(scratch: str, allow: AllowList) -> str:
     """In the zygote, once: a mount namespace of its own, and at `scratch` a read-only tree of `allow`.
 
@@ -62,29 +89,8 @@ def build_template(scratch: str, allow: AllowList) -> str:
     linux.unshare(linux.CLONE_NEWNS)
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     linux.mount("nngrade-root", scratch, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=0755,size=1m")
-    for folder in (OLD, SUBMISSION_DIR):
-        os.makedirs(scratch + folder, mode=0o755)
-    for path in allow.read:
-        bind(path, scratch + path, host="")
-    for mask in allow.masks:
-        if os.path.isdir(mask):
-            os.makedirs(scratch + mask, mode=0o755, exist_ok=True)
-            linux.mount("nngrade-masked", scratch + mask, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
-                        "mode=0755,size=64k")
-    for path in allow.unmasked:
-        bind(path, scratch + path, host="")
-    for mask in allow.masks:
-        if os.path.isdir(mask):
-            linux.mount(None, scratch + mask, None,
-                        linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
-    for device in allow.devices:
-        bind(device, scratch + device, read_only=False, host="")
-    for link, to in allow.symlinks.items():
-        if not os.path.lexists(scratch + link):
-            os.makedirs(os.path.dirname(scratch + link), mode=0o755, exist_ok=True)
-            os.symlink(to, scratch + link)
-    if not os.path.lexists(scratch + "/tmp"):        # (a venv under /tmp is bound there already)
-        os.symlink(SUBMISSION_DIR, scratch + "/tmp")  # code that writes to /tmp writes to its own folder
+    os.mkdir(scratch + OLD)
+    _populate(scratch, allow, host="")
     # read-only for every mount of this tmpfs (the superblock), so no worker can change the tree
     linux.mount(None, scratch, None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
     return scratch
@@ -130,26 +136,8 @@ def build_root(scratch: str, allow: AllowList, files: dict[str, bytes], owner: t
     os.mkdir(scratch + OLD)
     linux.pivot_root(scratch, scratch + OLD)
     os.chdir("/")
-    for path in allow.read:
-        bind(path, path)
-    for mask in allow.masks:
-        if os.path.isdir(mask):
-            linux.mount("nngrade-masked", mask, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=0755,size=64k")
-    for path in allow.unmasked:
-        bind(path, path)
-    for mask in allow.masks:
-        if os.path.isdir(mask):
-            linux.mount(None, mask, None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
-    for device in allow.devices:
-        bind(device, device, read_only=False)
-    for link, to in allow.symlinks.items():
-        if not os.path.lexists(link):
-            os.makedirs(os.path.dirname(link), mode=0o755, exist_ok=True)
-            os.symlink(to, link)
-    os.makedirs(SUBMISSION_DIR, mode=0o755)
+    _populate("", allow, host=OLD)
     _submission("", files, owner, size_bytes)
-    if not os.path.lexists("/tmp"):         # (a venv under /tmp is bound there already)
-        os.symlink(SUBMISSION_DIR, "/tmp")  # code that writes to /tmp writes to its own folder
     _cover_old()
     linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
     os.chdir(SUBMISSION_DIR)
