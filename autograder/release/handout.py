@@ -30,6 +30,7 @@ from autograder.scaffold import CONFTEST, HEADER, strip_solutions
 from student_lib.submit import HANDOUT_MANIFEST, expected_signatures
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+PACKAGES = (student_lib, grading_contract)   # the code a handout ships (students see it anyway)
 REQUIREMENTS = ["numpy>=1.24", "pytest>=7.4", "rich>=13", "tomli>=2; python_version < '3.11'"]  # tomli: hints.toml
 PLOT_REQUIREMENTS = ["matplotlib>=3.7"]
 GITIGNORE = "__pycache__/\n.venv/\n*.egg-info/\nsubmission.zip\nsubmission.previous.zip\n.pytest_cache/\n"
@@ -53,6 +54,7 @@ def scaffold_text(assignment) -> str:
 def pyproject_text(assignment_id: str) -> str:
     deps = ", ".join(f'"{r}"' for r in REQUIREMENTS)
     plots = ", ".join(f'"{r}"' for r in PLOT_REQUIREMENTS)
+    packages = ", ".join(f'"{p.__name__}"' for p in PACKAGES)
     return f'''[build-system]
 requires = ["setuptools>=61", "wheel"]
 build-backend = "setuptools.build_meta"
@@ -68,7 +70,7 @@ dependencies = [{deps}]
 plots = [{plots}]
 
 [tool.setuptools]
-packages = ["student_lib", "grading_contract"]
+packages = [{packages}]
 py-modules = []
 
 [tool.setuptools.package-data]
@@ -97,8 +99,8 @@ def how_to_work(assignment) -> str:
 
 
 def copy_packages(out: Path) -> None:
-    """`student_lib` and the `grading_contract` it stands on, into `out`."""
-    for package in (student_lib, grading_contract):
+    """`student_lib` and the `grading_contract` it stands on (PACKAGES), into `out`."""
+    for package in PACKAGES:
         source = Path(package.__file__).resolve().parent
         shutil.copytree(source, out / source.name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))

@@ -62,9 +62,8 @@ def docstring_lines(source: str) -> set[int]:
 def public_text() -> str:
     """Code students see anyway: scaffolds, public tests, student_lib and grading_contract (READMEs
     do not count: a README that quotes a solution or hidden line is a leak)."""
-    import grading_contract
-    import student_lib
-    paths = [p for package in (student_lib, grading_contract) for p in Path(package.__file__).parent.glob("*.py")]
+    from autograder.release.handout import PACKAGES
+    paths = [p for package in PACKAGES for p in Path(package.__file__).parent.glob("*.py")]
     texts = []
     for a in all_assignments():
         paths += [p for p in (a.scaffold, a.public_tests) if p.exists()]
