@@ -3,14 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
-
 from autograder.assignments import UnknownAssignment, get, id_help
 from autograder.cli import UsageError
-from autograder.grading import grade_submission
-from autograder.reports.terminal import print_result
-from autograder.result import write_atomic
-from autograder.sandbox.isolation import UNCONFINED_WARNING
+from autograder.sandbox.zygote import Zygote
 
 
 def add_arguments(parser) -> None:
@@ -34,8 +29,17 @@ def run(args) -> int:
     submission = Path(args.submission)
     if not submission.exists() and not submission.is_symlink():
         raise UsageError(f"no such file or folder: {submission}")
-    result = grade_submission(args.assignment, submission, seed=args.seed,
-                              student=args.student or submission.stem, budget_seconds=args.budget or assignment.submission_seconds)
+    # The zygote boots on the other core while this process imports and collects the suite.
+    with Zygote(packages=assignment.worker_packages).start() as zygote:
+        from rich.console import Console
+
+        from autograder.grading import grade_submission
+        from autograder.reports.terminal import print_result
+        from autograder.result import write_atomic
+        from autograder.sandbox.isolation import UNCONFINED_WARNING
+        result = grade_submission(args.assignment, submission, seed=args.seed, sandbox=zygote,
+                                  student=args.student or submission.stem,
+                                  budget_seconds=args.budget or assignment.submission_seconds)
     data = result.to_dict()
     # With --json - (or --html -), stdout carries only that; the table goes to stderr.
     console = Console(stderr="-" in (args.json, args.html))

@@ -6,8 +6,16 @@
     protocol.py   the wire: JSON headers and .npy blobs, never pickles
     backend.py    the grader's side: calls, timeouts, restarts, output
 """
-from autograder.sandbox.backend import SandboxBackend
-from autograder.sandbox.isolation import Limits
-from autograder.sandbox.zygote import Zygote
+import importlib
 
-__all__ = ["Limits", "SandboxBackend", "Zygote"]
+# Imported on first use, so that starting a zygote (zygote.py: standard library only) does not
+# wait for numpy: `nngrade grade` boots its zygote while it imports and collects the suite.
+_WHERE = {"SandboxBackend": "autograder.sandbox.backend", "Limits": "autograder.sandbox.isolation",
+          "Zygote": "autograder.sandbox.zygote"}
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'autograder.sandbox' has no attribute {name!r}")
+    return getattr(importlib.import_module(_WHERE[name]), name)

@@ -192,11 +192,24 @@ class Zygote:
         self.shared_root = shared_root    # build the workers' root once (else each worker builds its own)
         self._proc: subprocess.Popen | None = None
         self._ctrl: socket.socket | None = None
-        self._lock = threading.Lock()
-        self.mode = "unknown"   # after start(): "namespaces", "landlock" or "none" (isolation.py)
-        self.notes: list[str] = []        # after start(): what the kernel refused, if anything
+        self._lock = threading.RLock()
+        self._hello: dict | None = None   # what the zygote said once ready (read on first use)
         self._scratch: str | None = None  # the empty folder where the zygote builds the workers' root
-        self.wire_types: list[str] = []   # after start(): modules whose types cross as specs (wire.py)
+
+    @property
+    def mode(self) -> str:
+        """"namespaces", "landlock" or "none" (isolation.py); "unknown" before start()."""
+        return self._ready().get("mode", "unknown")
+
+    @property
+    def notes(self) -> list[str]:
+        """What the kernel refused, if anything."""
+        return self._ready().get("notes", [])
+
+    @property
+    def wire_types(self) -> list[str]:
+        """Modules whose types cross the wire as specs (wire.py)."""
+        return self._ready().get("wire_types", [])
 
     def __enter__(self) -> "Zygote":
         return self.start()
@@ -209,6 +222,10 @@ class Zygote:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> "Zygote":
+        """Launch the zygote and return at once: it boots while the grader collects its suite.
+
+        The first spawn (or a look at `mode`) waits for the zygote to be ready.
+        """
         if self.alive:
             return self
         require_linux()
@@ -227,15 +244,19 @@ class Zygote:
                                       cwd="/", start_new_session=True)
         theirs.close()
         self._ctrl = ours
-        try:   # the zygote says which walls this machine grants once it is ready
-            ours.settimeout(120)
-            hello = json.loads(ours.recv(1 << 16) or b"{}")
-        except (OSError, ValueError):
-            hello = {}
-        self.mode = hello.get("mode", "unknown")
-        self.notes = hello.get("notes", [])
-        self.wire_types = hello.get("wire_types", [])
+        self._hello = None
         return self
+
+    def _ready(self) -> dict:
+        """The zygote's hello (which walls this machine grants), waiting for it the first time."""
+        with self._lock:
+            if self._hello is None and self._ctrl is not None:
+                try:
+                    self._ctrl.settimeout(120)
+                    self._hello = json.loads(self._ctrl.recv(1 << 16) or b"{}")
+                except (OSError, ValueError):
+                    self._hello = {}
+            return self._hello or {}
 
     def _ask(self, request: dict, fds: list[int] = (), timeout: float = 60.0) -> tuple[dict, list[int]]:
         """Send a request (with `fds`); its reply and the file descriptors that came with it."""
@@ -243,6 +264,7 @@ class Zygote:
             if not self.alive:
                 self.close()
                 self.start()
+            self._ready()
             self._ctrl.settimeout(timeout)
             socket.send_fds(self._ctrl, [json.dumps(request).encode()], list(fds))
             data, got, _, _ = socket.recv_fds(self._ctrl, 1 << 16, 1)
@@ -282,6 +304,8 @@ class Zygote:
             self._ctrl.close()
             self._ctrl = None
         if self._proc is not None:
+            if self._hello is None:   # still booting (nothing was graded): no need to wait for it
+                self._proc.kill()
             try:
                 self._proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
