@@ -2,13 +2,17 @@
 
 Every attack is a tiny student module run through `SandboxBackend`, the
 same path grading uses. Forks, allocations and loops are capped in the
-attack itself.
+attack itself. Each runs with the namespace walls and with namespaces refused
+(Landlock), as this process's user; run as root, the last test runs the whole
+module again as a normal user (tests/confine.py --uid).
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -24,6 +28,8 @@ from autograder.sandbox import SandboxBackend, Zygote
 from grading_contract.calls import StudentError, StudentTimeout
 
 IS_ROOT = os.geteuid() == 0
+TEST_UID = 61_423   # a uid no file of this machine belongs to
+AS_NORMAL_USER = "NNGRADE_ATTACKS_AS_USER"   # set in the run as a normal user (no recursion)
 
 
 CONFINE = [sys.executable, str(Path(__file__).with_name("confine.py")), "--no-namespaces", "--"]
@@ -292,3 +298,24 @@ def test_patched_builtins_do_not_break_the_worker(sandbox):
     """)
     assert b.probe() is None
     np.testing.assert_array_equal(b.call("relu", (np.ones(3),), {}), np.zeros(3))
+
+
+@pytest.mark.skipif(not IS_ROOT or bool(os.environ.get(AS_NORMAL_USER)),
+                    reason="as a normal user this module is the run below already")
+def test_every_attack_holds_for_a_normal_user():
+    """Most TAs are not root: the same attacks, the grader and its zygote as uid TEST_UID."""
+    folder = Path(tempfile.mkdtemp(prefix="nngrade-attacks-user-"))
+    try:
+        os.chmod(folder, 0o777)   # the normal user's HOME and pytest's temporary folders
+        env = {**os.environ, AS_NORMAL_USER: "1", "HOME": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+        proc = subprocess.run([sys.executable, CONFINE[1], "--uid", str(TEST_UID), "--", sys.executable, "-m",
+                               "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "--basetemp",
+                               str(folder / "pytest"), __file__], env=env, cwd=folder,
+                              capture_output=True, text=True, timeout=240)
+        summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+        counts = {word: int(n) for n, word in re.findall(r"(\d+) (passed|skipped|failed|error)", summary)}
+        # skipped: the root-only layer in both modes (so the run was not root) and this test
+        assert counts.get("skipped") == 3 and counts.get("passed", 0) >= 34, summary
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
