@@ -38,6 +38,7 @@ def measure(n: int, shared_root: bool = True) -> dict:
         path.write_text(STUDENT)
         starts, calls = [], []
         x = np.linspace(-1, 1, 100)
+        zygote.mode   # wait until the zygote is ready: its boot is not a worker start
         for i in range(n // 10 + 1):
             backend = SandboxBackend(zygote, path)
             backend.start_test(30)
