@@ -17,9 +17,16 @@ STUDENTS = {"ann": "correct", "ben": "buggy_db_averaged", "cat": "correct", "dov
             "eli": "hostile_exit_at_import", "fen": "buggy_dw_transposed"}
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """A test run started in the background of a script (`pytest &`) has SIGINT ignored, which
+    its children inherit: give the batch the Ctrl-C a TA's terminal gives it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def batch(root: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "autograder", "batch", ASSIGNMENT, str(root), "-o", str(out),
-                             "--seed", "1", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--seed", "1", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
 
 
 def descendants(pid: int) -> set[int]:
@@ -109,12 +116,16 @@ def test_a_ctrl_c_while_a_result_is_written_waits_for_the_write():
 
     from autograder.batch.runner import ctrl_c_after_this
     written = []
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)   # as in a terminal (see above)
     try:
-        with ctrl_c_after_this():
-            os.kill(os.getpid(), signal.SIGINT)      # lands mid-write (the handler runs at once)
-            written.append("json")
-            written.append("html")
-    except KeyboardInterrupt:
-        written.append("interrupted")
-    assert written == ["json", "html", "interrupted"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        try:
+            with ctrl_c_after_this():
+                os.kill(os.getpid(), signal.SIGINT)      # lands mid-write (the handler runs at once)
+                written.append("json")
+                written.append("html")
+        except KeyboardInterrupt:
+            written.append("interrupted")
+        assert written == ["json", "html", "interrupted"]
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
