@@ -75,6 +75,32 @@ def test_exit_in_a_call_fails_that_call_and_the_next_call_gets_a_fresh_worker(sa
     assert b.call("fine", (1.0,), {}) == 2.0
 
 
+def test_a_function_that_exits_on_every_call_is_not_run_again_and_the_others_still_are(sandbox):
+    from autograder.sandbox.backend import EXIT_LIMIT
+    b = sandbox("""
+        import os
+        def leave(x): os._exit(0)
+        def sometimes(x):          # exits on negative inputs only
+            if x < 0:
+                os._exit(0)
+            return x
+        def fine(x): return x + 1
+    """)
+    for _ in range(EXIT_LIMIT):
+        with pytest.raises(StudentError, match="ended while running leave"):
+            b.call("leave", (1.0,), {})
+    started = b.generation
+    for _ in range(5):
+        with pytest.raises(StudentError, match="on each of its last 3 calls"):
+            b.call("leave", (1.0,), {})
+    assert b.generation == started            # no worker was started for those
+    assert b.call("fine", (1.0,), {}) == 2.0  # the other functions keep their points
+    for _ in range(2 * EXIT_LIMIT):           # an exit now and then is never "in a row"
+        with pytest.raises(StudentError, match="ended while running sometimes"):
+            b.call("sometimes", (-1.0,), {})
+        assert b.call("sometimes", (1.0,), {}) == 1.0
+
+
 def test_exit_at_import_is_reported_not_obeyed(sandbox):
     b = sandbox("import sys\nsys.exit(0)\n")
     assert "sys.exit" in b.probe()

@@ -16,6 +16,11 @@ again (its later tests fail at once), and every later test gets LEASH_FACTOR
 times the calls of the slowest test that finished so far (at least
 LEASH_FLOOR), counted from when its worker is ready. Working code keeps its
 points; a submission whose every function hangs costs one timeout and ~19 leashes.
+
+Exits: a call that ends the worker (os._exit, exit()) fails its test, and the next call
+gets a fresh worker. A function that ended it on EXIT_LIMIT calls in a row (no call of
+it returning in between) is not called again: its later calls fail at once, so a file
+whose functions all exit costs a few worker starts per function, not one per call.
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ from grading_contract import wire
 from grading_contract.calls import CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout
 
 LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the slowest finished test, >= 50 ms
+EXIT_LIMIT = 3        # a function that ended its worker on this many calls in a row is not run again
 OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
 WORKER_CRASHED = 70   # the exit code of a worker whose own machinery failed (zygote.py)
 SIGNAL_REASONS = {signal.SIGXCPU: "it used up its CPU time limit",
@@ -94,6 +100,7 @@ class SandboxBackend:
         self.generation = 0
         self.timeouts = 0                   # after a timeout, later tests get a short leash
         self.timed_out: set[str] = set()    # functions not called again
+        self.exits: dict[str, int] = {}     # function -> calls in a row that ended its worker
         self._test_timeout = LEASH_FLOOR
         self._test_seconds = 0.0            # wall seconds of calls in the current test
         self._slowest = 0.0                 # ... in the slowest test that finished without a timeout
@@ -197,6 +204,8 @@ class SandboxBackend:
                                  f"limit: an infinite loop, or very slow code?") from None
         except (EOFError, OSError, protocol.ProtocolError, ValueError, RecursionError):
             status = self._stop()
+            if function and status.get("exit") not in (None, WORKER_CRASHED):   # it exited (not killed)
+                self.exits[function] = self.exits.get(function, 0) + 1
             raise StudentError(self._death_message(doing, status)) from None
 
     @staticmethod
@@ -253,6 +262,10 @@ class SandboxBackend:
         if name in self.timed_out:
             raise StudentTimeout(f"{name} did not finish within the time limit in an earlier test "
                                  f"(an infinite loop, or very slow code?), so it was not run again", name)
+        if self.exits.get(name, 0) >= EXIT_LIMIT:
+            raise StudentError(f"{name} ended the process running your code on each of its last "
+                               f"{EXIT_LIMIT} calls (exit(), sys.exit() or os._exit()?), so it was not run "
+                               f"again; functions must return their result", name)
         self._ensure_worker()
         args, kwargs = self._check_handles(list(args), name), self._check_handles(dict(kwargs), name)
         blobs: list[bytes] = []
@@ -274,6 +287,7 @@ class SandboxBackend:
             except OSError:
                 raise StudentError(self._death_message(f"running {name}", self._stop()), name) from None
             reply = self._receive(f"running {name}", name)
+            self.exits.pop(name, None)   # it returned: only exits in a row count
             info = CallInfo(name, seconds=max(0.0, self._cpu() - cpu_before),
                             wall_seconds=time.monotonic() - wall_before)
             self._test_seconds += info.wall_seconds
