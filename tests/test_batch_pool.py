@@ -14,6 +14,11 @@ def behave(job: dict) -> dict:
         os._exit(3)                 # as if the kernel killed the grading process
     if job["do"] == "hang":
         time.sleep(120)             # bounded, and the watchdog ends it long before
+    if job["do"] == "zygote":       # this grading process's sandbox zygote, as grade_job starts it
+        from autograder.batch.jobs import _zygote
+        zygote = _zygote()
+        assert zygote.mode != "unknown"
+        return {"student": job["student"], "status": "graded", "pid": os.getpid(), "zygote": zygote._proc.pid}
     return {"student": job["student"], "status": "graded", "pid": os.getpid()}
 
 
@@ -44,3 +49,11 @@ def test_a_hung_grading_process_is_killed_by_the_watchdog(monkeypatch):
     assert time.monotonic() - start < 60
     assert "took far longer than its time budget" in results["s0_hang"]["message"]
     assert results["s1_ok"]["status"] == results["s2_ok"]["status"] == "graded"
+
+
+def test_a_finished_batch_closes_its_zygotes_and_leaves_no_process_behind():
+    """Killed at the end, the grading processes would leave their zygotes for init to reap
+    (zombies, until it does): ended normally, each closes and reaps its own."""
+    results = run(LocalPool(2, grade=behave), jobs("zygote", "zygote", "zygote", "zygote"))
+    zygotes = {r["zygote"] for r in results.values()}
+    assert zygotes and all(not os.path.exists(f"/proc/{pid}") for pid in zygotes), zygotes

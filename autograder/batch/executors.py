@@ -94,8 +94,17 @@ class LocalPool:
                         pending.appendleft((job, attempts))
                     inflight.clear()
                     self._kill()
-        finally:
+        except BaseException:
             self._kill()
+            raise
+        self._close()
+
+    def _close(self) -> None:
+        """All done: let the processes end on their own, closing their zygotes (which then reap
+        their workers); killed instead, their zygotes would be left for init to reap."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     def _fill(self, pending: deque, inflight: dict) -> None:
         """Keep every worker busy; a job that was in a broken pool runs alone."""
