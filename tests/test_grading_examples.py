@@ -8,6 +8,8 @@ engine (`graded_examples` in conftest.py); the tests here read those results.
   feedback names them;
 - every hostile submission gets nothing, within its time budget;
 - removing one function loses exactly that function's points;
+- one function that loops forever loses only its own points (the leash after a
+  timeout never cuts a working function's test short, slow trainings included);
 - same submission + same seed → the same JSON (timings aside).
 """
 from __future__ import annotations
@@ -104,6 +106,32 @@ def test_removing_one_function_loses_exactly_its_points(graded_examples, zygote,
         assert result.max_score == full.max_score
         assert full.score - result.score == pytest.approx(per_function[function][1]), function
         assert lost_functions(result) == {function}
+
+
+def first_function_nothing_calls(assignment) -> str:
+    """The first graded function whose name the rest of the solution never mentions."""
+    source = assignment.solution.read_text()
+    return next(f for f in assignment.functions
+                if len(re.findall(rf"\b{f}\b", source)) == 1)   # its own `def` line only
+
+
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_a_function_that_loops_forever_loses_only_its_own_points(assignment_id, graded_examples, zygote,
+                                                                 tmp_path):
+    assignment = get(assignment_id)
+    function = first_function_nothing_calls(assignment)
+    source = assignment.solution.read_text()
+    head = re.search(rf"^def {function}\(.*?^(\s*)### BEGIN SOLUTION", source, flags=re.S | re.M)
+    indent = head[1]
+    looping = source[:head.end(1)] + f"while True:\n{indent}    pass\n{indent}" + source[head.end(1):]
+    path = tmp_path / assignment.student_file
+    path.write_text(looping)
+    result = grade_submission(assignment_id, path, sandbox=zygote, budget_seconds=HOSTILE_BUDGET)
+    full = graded_examples[assignment_id]["correct"]
+    assert lost_functions(result) == {function}, (function, [(t.name, t.output) for t in result.tests
+                                                              if t.status != "passed"][:5])
+    assert full.score - result.score == pytest.approx(full.by_function()[function][1])
+    assert {t.status for t in result.tests if t.function == function} == {"timeout"}
 
 
 def test_same_submission_and_seed_give_the_same_json(graded_examples, zygote):

@@ -12,10 +12,12 @@ time it used (the kernel's clock of the worker process).
 Timeouts (README, "How grading works"): a test's student calls share the
 test's timeout (its `grade` marker, default 1 s wall). After a first timeout
 the submission is on a short leash: a function that timed out is not called
-again (its later tests fail at once), and every later test gets LEASH_FACTOR
-times the calls of the slowest test that finished so far (at least
-LEASH_FLOOR), counted from when its worker is ready. Working code keeps its
-points; a submission whose every function hangs costs one timeout and ~19 leashes.
+again (its later tests fail at once), and every later test gets a share of its
+own timeout: LEASH_FACTOR times the largest share of its timeout that a finished
+test's calls used (at least LEASH_FLOOR), counted from when its worker is ready.
+A test its author gave 20 s (a training) so gets 20 times the leash of a 1 s test.
+Working code keeps its points; a submission whose every function hangs costs one
+timeout and ~19 leashes.
 
 Exits: a call that ends the worker (os._exit, exit()) fails its test, and the next call
 gets a fresh worker. A function that ended it on EXIT_LIMIT calls in a row (no call of
@@ -39,7 +41,7 @@ from autograder.sandbox.isolation import Limits
 from grading_contract import wire
 from grading_contract.calls import CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout
 
-LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the slowest finished test, >= 50 ms
+LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the largest share, >= 5 % of the timeout
 EXIT_LIMIT = 3        # a function that ended its worker on this many calls in a row is not run again
 OUTPUT_CAP = 16_000   # characters of the student's own output kept for the report
 WORKER_CRASHED = 70   # the exit code of a worker whose own machinery failed (zygote.py)
@@ -103,7 +105,8 @@ class SandboxBackend:
         self.exits: dict[str, int] = {}     # function -> calls in a row that ended its worker
         self._test_timeout = LEASH_FLOOR
         self._test_seconds = 0.0            # wall seconds of calls in the current test
-        self._slowest = 0.0                 # ... in the slowest test that finished without a timeout
+        self._test_declared = 1.0           # ... and its own timeout (its grade marker's)
+        self._slowest = 0.0                 # the largest share of its own timeout a finished test used
         self._pid: int | None = None        # the worker, as its zygote sees it (zygote.py)
         self._host_pid: int | None = None   # the worker on this machine, whose CPU clock we read
         self._pidfd: int | None = None      # ... and a handle on it that no other process can reuse
@@ -115,10 +118,10 @@ class SandboxBackend:
     # ------------------------------------------------------------ lifecycle
     def start_test(self, timeout: float) -> None:
         self.last_call = None
-        self._slowest = max(self._slowest, self._test_seconds)
-        self._test_seconds = 0.0
+        self._slowest = max(self._slowest, self._test_seconds / self._test_declared)
+        self._test_seconds, self._test_declared = 0.0, max(timeout, 1e-3)
         if self.timeouts:
-            timeout = min(timeout, max(LEASH_FLOOR, LEASH_FACTOR * self._slowest))
+            timeout = min(timeout, timeout * max(LEASH_FLOOR, LEASH_FACTOR * self._slowest))
         self._test_timeout = timeout
         self.deadline = min(time.monotonic() + timeout, self.budget_deadline)
         if time.monotonic() >= self.budget_deadline:
