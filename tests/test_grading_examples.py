@@ -14,6 +14,7 @@ engine (`graded_examples` in conftest.py); the tests here read those results.
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -108,11 +109,11 @@ def test_removing_one_function_loses_exactly_its_points(graded_examples, zygote,
         assert lost_functions(result) == {function}
 
 
-def first_function_nothing_calls(assignment) -> str:
-    """The first graded function whose name the rest of the solution never mentions."""
-    source = assignment.solution.read_text()
-    return next(f for f in assignment.functions
-                if len(re.findall(rf"\b{f}\b", source)) == 1)   # its own `def` line only
+def first_function_nothing_calls(assignment) -> str | None:
+    """The first graded function that no code of the solution uses (calls, or keeps in a table)."""
+    used = {node.id for node in ast.walk(ast.parse(assignment.solution.read_text()))
+            if isinstance(node, ast.Name)}
+    return next((f for f in assignment.functions if f not in used), None)
 
 
 @pytest.mark.parametrize("assignment_id", IDS)
@@ -120,6 +121,8 @@ def test_a_function_that_loops_forever_loses_only_its_own_points(assignment_id, 
                                                                  tmp_path):
     assignment = get(assignment_id)
     function = first_function_nothing_calls(assignment)
+    if function is None:
+        pytest.skip("every function of this solution is used by another: none can loop alone")
     source = assignment.solution.read_text()
     head = re.search(rf"^def {function}\(.*?^(\s*)### BEGIN SOLUTION", source, flags=re.S | re.M)
     indent = head[1]
