@@ -40,7 +40,9 @@ import contextlib
 import importlib.util
 import io
 import os
+import signal
 import sys
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -141,8 +143,37 @@ class Student:
         return call
 
 
+class _OutOfTime(BaseException):
+    """The local check's timer going off in student code (not an Exception: `except Exception`
+    in the student's loop cannot swallow it; it rings again every 0.1 s until it gets out)."""
+
+
+@contextlib.contextmanager
+def _time_limit(deadline: float):
+    """Raise _OutOfTime in this (main) thread at `deadline` (time.monotonic); elsewhere, no limit."""
+    if deadline == float("inf") or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def ring(signum, frame):
+        raise _OutOfTime
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-3), 0.1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class InProcessBackend:
-    """Runs the student's module in this process (local checks only)."""
+    """Runs the student's module in this process (local checks only).
+
+    A test's calls share its timeout, as in the sandbox, and a function that ran out of time is
+    not called again (its later tests fail at once): a loop in the student's code ends the test
+    with the message grading gives, instead of hanging the check.
+    """
 
     sandboxed = False
 
@@ -152,6 +183,8 @@ class InProcessBackend:
         self.measured_costs: dict[str, list[float]] = {}   # Student.measured_costs
         self._module = None
         self._handles: dict[int, object] = {}
+        self.deadline = float("inf")
+        self.timed_out: set[str] = set()
 
     def module(self):
         if self._module is None:
@@ -175,9 +208,13 @@ class InProcessBackend:
 
     def start_test(self, timeout: float) -> None:
         self.last_call = None
+        self.deadline = time.monotonic() + timeout
 
     def call(self, name: str, args: tuple, kwargs: dict, keep: tuple = ()):
         """As the sandbox does: the student gets copies, in-place writes are seen by comparing."""
+        if name in self.timed_out:
+            raise StudentTimeout(f"{name} did not finish within the time limit in an earlier test "
+                                 f"(an infinite loop, or very slow code?), so it was not run again", name)
         fn = getattr(self.module(), name, None)
         if not callable(fn):
             raise StudentError(f"{Path(self.path).name} has no function `{name}`; "
@@ -186,8 +223,14 @@ class InProcessBackend:
         kwargs = {k: self._unwrap(v) for k, v in kwargs.items()}
         passed = copy_arguments([*args, *kwargs.values()])
         cpu, wall = time.thread_time(), time.perf_counter()
-        value, report = call_student(fn, name, tuple(passed[:len(args)]),
-                                     dict(zip(kwargs, passed[len(args):])), self.path)
+        try:
+            with _time_limit(self.deadline):
+                value, report = call_student(fn, name, tuple(passed[:len(args)]),
+                                             dict(zip(kwargs, passed[len(args):])), self.path)
+        except _OutOfTime:
+            self.timed_out.add(name)
+            raise StudentTimeout(f"Running {name} did not finish within the time limit: an infinite "
+                                 f"loop, or very slow code?", name) from None
         info = CallInfo(name, report.warnings, seconds=time.thread_time() - cpu, lines=report.lines,
                         wall_seconds=time.perf_counter() - wall)
         info.mutated = mutated_arguments(report.names, [*args, *kwargs.values()], passed)

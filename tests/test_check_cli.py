@@ -136,6 +136,19 @@ def test_buggy_file_explains_each_failure(tmp_path):
     assert "1 of 5 functions pass their public tests, 3 failing, 1 not started" in " ".join(out.split())
 
 
+def test_a_loop_that_never_ends_fails_its_tests_instead_of_hanging_the_check(tmp_path):
+    looping = CORRECT.replace("    return 0.5 * (1 + np.tanh(x / 2))",
+                              "    while True:              # even one that swallows exceptions\n"
+                              "        try:\n            x = x + 0\n        except Exception:\n            pass")
+    result = run_check(handout(tmp_path, looping))    # run_check's own timeout bounds a hang
+    out = result.stdout
+    lines = {name: next(line for line in out.splitlines() if f" {name} " in line)
+             for name in ("relu", "relu_grad", "sigmoid", "tanh", "softmax")}
+    assert result.returncode == 1
+    assert "✗" in lines["sigmoid"] and "did not finish within the time limit" in " ".join(out.split())
+    assert all("✓" in lines[name] for name in ("relu", "relu_grad", "tanh", "softmax"))
+
+
 def test_untouched_scaffold_is_not_started_not_errors(tmp_path):
     scaffold = "\n".join(f"def {f}(x):\n    raise NotImplementedError(\"TODO: implement `{f}` (see README.md)\")\n"
                          for f in ("relu", "relu_grad", "sigmoid", "tanh", "softmax"))
