@@ -53,13 +53,15 @@ def test_correct_earns_full_marks_and_a_bug_loses_them(app, client):
     from autograder.server.jobs import finish
     with session_scope(factory(app)) as db:
         job = job_for(app.extensions["nngrade"]["config"], db, sub_id)
-    assert finish(factory(app), claimed[0], "test-worker", grade_job(job))
+    result = grade_job(job)
+    assert finish(factory(app), claimed[0], "test-worker", result)
     assert not finish(factory(app), claimed[0], "test-worker", grade_job(job))   # never twice
     assert drain(app) == 1
     first = client.get(f"/api/submissions/{sub_id}", headers=bearer(token)).get_json()
     second = client.get(f"/api/submissions/{bad.get_json()['id']}", headers=bearer(token)).get_json()
     assert first["status"] == second["status"] == "graded"
-    assert first["score"] == first["max_score"] == 100
+    assert first["score"] == first["max_score"] == 100, [   # what lost points, if anything did
+        (t["name"], t["status"], t["output"][:300]) for t in result["tests"] if t["status"] != "passed"]
     assert second["score"] < second["max_score"]
     lost = {t["function"] for t in second["result"]["tests"] if t["score"] < t["max_score"]}
     assert lost == {"relu_grad"}
