@@ -56,6 +56,18 @@ class StudentTimeout(StudentError):
     status = "timeout"
 
 
+def out_of_time(doing: str, function: str = "") -> StudentTimeout:
+    """What the student reads when `doing` ("running relu") ran past its test's time limit."""
+    return StudentTimeout(f"{doing[0].upper() + doing[1:]} did not finish within the time limit: an "
+                          f"infinite loop, or very slow code?", function)
+
+
+def not_run_again(function: str) -> StudentTimeout:
+    """What the student reads for a function that ran out of time in an earlier test."""
+    return StudentTimeout(f"{function} did not finish within the time limit in an earlier test "
+                          f"(an infinite loop, or very slow code?), so it was not run again", function)
+
+
 class Handle:
     """An opaque value that a student function returned (e.g. a backprop cache).
 

@@ -53,7 +53,7 @@ import pytest
 
 from grading_contract.calls import (CallInfo, Handle, NotStarted, StudentError,
                                StudentTimeout, call_student, copy_arguments, import_error,
-                               mutated_arguments, plain_result)
+                               mutated_arguments, not_run_again, out_of_time, plain_result)
 from grading_contract.outcome import TestOutcome
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -213,8 +213,7 @@ class InProcessBackend:
     def call(self, name: str, args: tuple, kwargs: dict, keep: tuple = ()):
         """As the sandbox does: the student gets copies, in-place writes are seen by comparing."""
         if name in self.timed_out:
-            raise StudentTimeout(f"{name} did not finish within the time limit in an earlier test "
-                                 f"(an infinite loop, or very slow code?), so it was not run again", name)
+            raise not_run_again(name)
         fn = getattr(self.module(), name, None)
         if not callable(fn):
             raise StudentError(f"{Path(self.path).name} has no function `{name}`; "
@@ -229,8 +228,7 @@ class InProcessBackend:
                                              dict(zip(kwargs, passed[len(args):])), self.path)
         except _OutOfTime:
             self.timed_out.add(name)
-            raise StudentTimeout(f"Running {name} did not finish within the time limit: an infinite "
-                                 f"loop, or very slow code?", name) from None
+            raise out_of_time(f"running {name}", name) from None
         info = CallInfo(name, report.warnings, seconds=time.thread_time() - cpu, lines=report.lines,
                         wall_seconds=time.perf_counter() - wall)
         info.mutated = mutated_arguments(report.names, [*args, *kwargs.values()], passed)

@@ -39,7 +39,8 @@ from pathlib import Path
 from autograder.sandbox import linux, protocol
 from autograder.sandbox.isolation import Limits
 from grading_contract import wire
-from grading_contract.calls import CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout
+from grading_contract.calls import (CallInfo, Handle, NotStarted, Report, StudentError, StudentTimeout,
+                                    not_run_again, out_of_time)
 
 LEASH_FACTOR, LEASH_FLOOR = 10.0, 0.05   # once timed out: 10 × the largest share, >= 5 % of the timeout
 EXIT_LIMIT = 3        # a function that ended its worker on this many calls in a row is not run again
@@ -203,8 +204,7 @@ class SandboxBackend:
             self._test_seconds = 0.0   # a test that timed out is no yardstick
             if function:
                 self.timed_out.add(function)
-            raise StudentTimeout(f"{doing[0].upper() + doing[1:]} did not finish within the time "
-                                 f"limit: an infinite loop, or very slow code?") from None
+            raise out_of_time(doing) from None
         except (EOFError, OSError, protocol.ProtocolError, ValueError, RecursionError):
             status = self._stop()
             if function and status.get("exit") not in (None, WORKER_CRASHED):   # it exited (not killed)
@@ -263,8 +263,7 @@ class SandboxBackend:
     def call(self, name: str, args: tuple, kwargs: dict, keep: tuple = ()):
         self.last_call = None
         if name in self.timed_out:
-            raise StudentTimeout(f"{name} did not finish within the time limit in an earlier test "
-                                 f"(an infinite loop, or very slow code?), so it was not run again", name)
+            raise not_run_again(name)
         if self.exits.get(name, 0) >= EXIT_LIMIT:
             raise StudentError(f"{name} ended the process running your code on each of its last "
                                f"{EXIT_LIMIT} calls (exit(), sys.exit() or os._exit()?), so it was not run "
