@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from budgets import TEST_UID
 
 from autograder.assignments import ROOT, SUITES_DIR
 from autograder.examples import hostile_templates
@@ -28,7 +29,6 @@ from autograder.sandbox import SandboxBackend, Zygote
 from grading_contract.calls import StudentError, StudentTimeout
 
 IS_ROOT = os.geteuid() == 0
-TEST_UID = 61_423   # a uid no file of this machine belongs to
 AS_NORMAL_USER = "NNGRADE_ATTACKS_AS_USER"   # set in the run as a normal user (no recursion)
 
 

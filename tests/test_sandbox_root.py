@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from budgets import TEST_UID
 
 from autograder.sandbox import SandboxBackend, Zygote
 from grading_contract.calls import StudentError
@@ -24,7 +25,6 @@ from grading_contract.calls import StudentError
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the sandbox needs Linux")
 
 CONFINE = Path(__file__).with_name("confine.py")
-TEST_UID = 61_423                     # a uid no file of this machine belongs to
 PROBE = '''import os
 
 def ls(path):

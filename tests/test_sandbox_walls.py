@@ -27,12 +27,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from budgets import TEST_UID
 
 from autograder.assignments import ROOT, SUITES_DIR, get
 
 CONFINE = Path(__file__).with_name("confine.py")
 IS_ROOT = os.geteuid() == 0
-TEST_UID = 61_423                     # a uid no file of this machine belongs to
 MARKERS = {"key": "NNGRADE-PLANTED-PRIVATE-KEY-7f3a", "grades": "NNGRADE-PLANTED-GRADES-91c2",
            "suite": "NNGRADE-PLANTED-SUITE-COPY-5d0e"}
 SUITE_PHRASE = "Far too slow for whole-array numpy"   # text of a hidden test (inside the wheel too)
