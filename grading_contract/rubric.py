@@ -292,8 +292,8 @@ def student(request) -> Student:
 
 
 @pytest.fixture
-def seed(request) -> int:
-    return int(request.config.getoption("--nngrade-seed"))
+def seed(pytestconfig) -> int:
+    return int(pytestconfig.getoption("--nngrade-seed"))
 
 
 @pytest.fixture

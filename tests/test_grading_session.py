@@ -141,3 +141,53 @@ def test_relu_grad_seeded(student, seed, credit):
     scores = [grade_submission("activations", SOLUTION, seed=s).score for s in (3, 0, 3)]
     assert scores == [3, 2, 3]      # seed 3 after seed 0: no partial credit left over from the run before
     assert suite_session("activations") is session
+
+
+PROTOCOL_CASES = TINY + '''
+
+@pytest.fixture
+def broken_setup():
+    raise RuntimeError("fixture failed")
+
+
+@pytest.fixture
+def broken_teardown():
+    yield 1
+    raise RuntimeError("teardown failed")
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_needs_a_fixture_that_fails(student, broken_setup):
+    """Never runs: its fixture fails."""
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_fixture_teardown_fails(student, broken_teardown):
+    """Passes: a teardown error is not the student's."""
+    assert student.relu(np.array([1.0]))[0] == 1.0
+
+
+@pytest.mark.skip(reason="not this term")
+@pytest.mark.grade(points=1, function="relu")
+def test_skipped_by_a_mark(student):
+    """Skipped by its mark."""
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_wrong_expectation(student):
+    """relu(-1) is not -1."""
+    assert student.relu(np.array([-1.0]))[0] == -1.0
+'''
+
+
+def test_grading_gives_each_test_the_outcome_pytest_main_gives(tiny_suite):
+    """The graded session runs tests leaner than pytest.main (session._run_lean): same outcomes,
+    fixtures that fail in setup or teardown and skip marks included, over two submissions."""
+    from grading_contract.rubric import outcomes_in_process
+
+    tiny_suite.write_text(PROTOCOL_CASES)
+    expected = [(t.name, t.status, t.score) for t in outcomes_in_process([tiny_suite], SOLUTION)]
+    assert [s for _, s, _ in expected] == ["passed", "error", "passed", "failed", "failed"]
+    for _ in range(2):
+        graded = grade_submission("activations", SOLUTION)
+        assert [(t.name, t.status, t.score) for t in graded.tests] == expected

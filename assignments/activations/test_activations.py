@@ -212,7 +212,7 @@ def test_leaves_its_inputs_unchanged(student, name):
 
 # ------------------------------------------------------------ vectorised
 # The yardstick each function is timed against: k cheap whole-array passes over the input
-# (CPU time per element, growing from 1,000 to 100,000 numbers; see README.md). A function may
+# (CPU time per element, growing from 1,000 to 30,000 numbers; see README.md). A function may
 # cost 4 times its yardstick, at least 60 ns an element; the light functions (whole-array numpy
 # takes a few ns) exactly 60 ns; a Python loop costs 100 ns an element or far more. A timing
 # is noisy on a busy machine: it is measured up to 4 times over ~1.3 s; one within budget is enough.
