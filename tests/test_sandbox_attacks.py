@@ -302,6 +302,57 @@ def test_an_opaque_cache_stays_in_the_worker_and_can_be_passed_back(sandbox):
     np.testing.assert_array_equal(b.call("backward", (np.ones(3), cache), {}), np.arange(3.0))
 
 
+def test_arrays_a_function_keeps_are_never_overwritten_by_later_calls(sandbox):
+    """Array arguments share memory with the grader, reused from call to call unless kept."""
+    b = sandbox("""
+        kept = []
+        def keep(x):
+            kept.append(x[1:])          # a view of the argument, as a backprop cache holds one
+            return 0.0
+        def total(x):
+            return float(sum(k.sum() for k in kept))
+        def scale(x):
+            x *= 2                      # in place
+            return x
+    """)
+    for value in (1.0, 10.0):
+        b.call("keep", (np.full(4, value),), {})
+        assert b.last_call.mutated == []
+    assert b.call("total", (np.zeros(4),), {}) == 3 * 1.0 + 3 * 10.0
+    for _ in range(2):   # an in-place write is seen on every call, the reused memory included
+        np.testing.assert_array_equal(b.call("scale", (np.ones(3),), {}), np.full(3, 2.0))
+        assert b.last_call.mutated == ["x"]
+        assert b.call("total", (np.zeros(4),), {}) == 33.0 and b.last_call.mutated == []
+
+
+def test_a_worker_cannot_shrink_the_shared_memory_the_grader_reads(sandbox):
+    """A shrunk file under the grader's mapping would crash the grader (SIGBUS): it is sealed."""
+    b = sandbox("""
+        import os
+        def shrink(x):
+            refused = 0
+            for fd in range(3, 256):
+                try:
+                    os.ftruncate(fd, 0)
+                except OSError:
+                    refused += 1
+            try:
+                names = os.listdir("/proc/self/map_files")
+            except OSError:
+                names = []
+            for name in names:
+                try:
+                    fd = os.open("/proc/self/map_files/" + name, os.O_RDWR)
+                    os.ftruncate(fd, 0)
+                except OSError:
+                    refused += 1
+            return float(x.sum())
+    """)
+    for _ in range(3):
+        assert b.call("shrink", (np.ones(5),), {}) == 5.0
+        assert b.last_call.mutated == []
+
+
 def test_values_cross_with_their_dtype_and_shape(sandbox):
     b = sandbox("def echo(x):\n    return x\n")
     for value in (np.float32(1.5), np.zeros((2, 0, 3), np.float32), np.arange(6).reshape(2, 3),

@@ -6,7 +6,7 @@ crash or hang fails only the test it happened in.
 
 What a call earns points for is observed here, never reported by the worker:
 the values it returns (plain data), whether it wrote into its array arguments
-(they live in shared memory this process compares after the call), and the CPU
+(they live in shared memory, `protocol.Arena`, compared here after the call), and the CPU
 time it used (the kernel's clock of the worker process).
 
 Timeouts (README, "How grading works"): a test's student calls share the
@@ -113,6 +113,7 @@ class SandboxBackend:
         self._pidfd: int | None = None      # ... and a handle on it that no other process can reuse
         self._sock: socket.socket | None = None
         self._blobs: list = []
+        self._arena: protocol.Arena | None = None   # shared memory of array arguments, reused
         self._workdirs: list[Path] = []
         self._import_error: str | None = None
 
@@ -180,8 +181,14 @@ class SandboxBackend:
             status = self.zygote.status(self._pid)   # the zygote, its parent, saw how it ended
         if self._sock is not None:
             self._sock.close()
+        self._drop_arena()   # a new worker gets a new file
         self._pid = self._host_pid = self._pidfd = self._sock = None
         return status
+
+    def _drop_arena(self) -> None:
+        if self._arena is not None:
+            self._arena.close()
+            self._arena = None
 
     def close(self) -> None:
         self._stop(why=False)   # the zygote reaps it in the background
@@ -281,21 +288,26 @@ class SandboxBackend:
         header = {"op": "call", "fn": name, "keep": list(keep), "shm": shared.offsets,
                   "args": {"l": encoded_args[:len(args)]},
                   "kwargs": {"d": dict(zip(kwargs, encoded_args[len(args):]))}}
+        fds = []
+        if shared.arrays:
+            if self._arena is None or self._arena.size < shared.size:
+                self._drop_arena()
+                self._arena = protocol.Arena(shared.size)
+                fds = [self._arena.fd]
+            shared.write(self._arena)
+        cpu_before, wall_before = self._cpu(), time.monotonic()
         try:
-            fds = [shared.open()] if shared.arrays else []
-            cpu_before, wall_before = self._cpu(), time.monotonic()
-            try:
-                protocol.send(self._sock, header, blobs, fds)
-            except OSError:
-                raise StudentError(self._death_message(f"running {name}", self._stop()), name) from None
-            reply = self._receive(f"running {name}", name)
-            self.exits.pop(name, None)   # it returned: only exits in a row count
-            info = CallInfo(name, seconds=max(0.0, self._cpu() - cpu_before),
-                            wall_seconds=time.monotonic() - wall_before)
-            self._test_seconds += info.wall_seconds
-            changed = sorted({owners[i] for i in shared.changed()}) if shared.arrays else []
-        finally:
-            shared.close()
+            protocol.send(self._sock, header, blobs, fds)
+        except OSError:
+            raise StudentError(self._death_message(f"running {name}", self._stop()), name) from None
+        reply = self._receive(f"running {name}", name)
+        self.exits.pop(name, None)   # it returned: only exits in a row count
+        info = CallInfo(name, seconds=max(0.0, self._cpu() - cpu_before),
+                        wall_seconds=time.monotonic() - wall_before)
+        self._test_seconds += info.wall_seconds
+        changed = sorted({owners[i] for i in shared.changed(self._arena)}) if shared.arrays else []
+        if reply.get("kept") is not False:
+            self._drop_arena()   # student code holds views of it (or the worker did not say)
         if "error" in reply:
             cls = NotStarted if reply.get("kind") == "not_started" else StudentError
             raise cls(str(reply["error"]), name)

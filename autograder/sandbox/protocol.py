@@ -2,10 +2,10 @@
 
 A message is a 4-byte big-endian header length, a JSON header, then the
 blobs the header lists (their lengths in header["blobs"]). A call's array
-arguments travel instead in one shared-memory file (a memfd passed with the
-header, SCM_RIGHTS): the worker's arrays are views of it, so an in-place write
-by student code is seen by the grader itself, after the call, in memory the
-grader owns. Values are JSON where JSON is exact, tagged objects otherwise:
+arguments travel instead in a shared-memory file (`Arena`, a memfd passed once,
+SCM_RIGHTS, and reused): the worker's arrays are views of it, so an in-place
+write by student code is seen by the grader itself, after the call, in memory
+the grader owns. Values are JSON where JSON is exact, tagged objects otherwise:
 
     {"l": [...]} list      {"t": [...]} tuple      {"d": {...}} dict (str keys)
     {"a": i, "dt": "<f8", "sh": [2, 3]}   ndarray, raw bytes in blob i
@@ -20,6 +20,7 @@ hostile worker cannot exhaust the grader.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import mmap
@@ -49,15 +50,45 @@ def plain_dtype(text) -> np.dtype:
     return np.dtype(text)
 
 
+class Arena:
+    """The grader's shared-memory file for one worker's array arguments, reused call after call.
+
+    A sealed memfd (it can neither shrink nor grow, so a worker holding it cannot
+    make the grader's mapping fault) mapped here; its fd goes to the worker with
+    the first call that uses it. The worker maps it once. After each call the worker
+    says whether student code still holds views of it (a backprop cache keeping
+    `x`): then the grader retires it and the next call gets a new one, so kept
+    arrays never change under the student's feet.
+    """
+
+    MIN_SIZE = 1 << 20   # pages are only allocated when touched
+
+    def __init__(self, size: int):
+        self.size = max(self.MIN_SIZE, -(-size // mmap.PAGESIZE) * mmap.PAGESIZE)
+        self.fd = os.memfd_create("nngrade-args", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+        try:
+            os.ftruncate(self.fd, self.size)
+            fcntl.fcntl(self.fd, fcntl.F_ADD_SEALS,
+                        fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+            self.view = mmap.mmap(self.fd, self.size)
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def close(self) -> None:
+        self.view.close()
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
 class SharedArgs:
-    """The grader's side of one call's shared arguments: lay out, send, and check after the call."""
+    """One call's array arguments: laid out in an Arena, sent, and compared after the call."""
 
     def __init__(self):
         self.arrays: list[np.ndarray] = []
         self.offsets: list[int] = []
         self.size = 0
-        self.fd = -1
-        self.view: mmap.mmap | None = None
 
     def add(self, array: np.ndarray) -> dict:
         array = _contiguous(array)
@@ -66,27 +97,14 @@ class SharedArgs:
         self.size += -(-max(array.nbytes, 1) // ALIGN) * ALIGN
         return {"m": len(self.arrays) - 1, "dt": array.dtype.str, "sh": list(array.shape)}
 
-    def open(self) -> int:
-        """Write the arrays into a fresh memfd; its fd (to send with the call)."""
-        self.fd = os.memfd_create("nngrade-args", os.MFD_CLOEXEC)
-        os.ftruncate(self.fd, max(self.size, 1))
-        self.view = mmap.mmap(self.fd, max(self.size, 1))
+    def write(self, arena: Arena) -> None:
         for array, offset in zip(self.arrays, self.offsets):
-            self.view[offset:offset + array.nbytes] = array.tobytes()
-        return self.fd
+            arena.view[offset:offset + array.nbytes] = array.tobytes()
 
-    def changed(self) -> list[int]:
+    def changed(self, arena: Arena) -> list[int]:
         """Indices of the arrays whose bytes differ from what was sent: written in place."""
         return [i for i, (a, off) in enumerate(zip(self.arrays, self.offsets))
-                if self.view[off:off + a.nbytes] != a.tobytes()]
-
-    def close(self) -> None:
-        if self.view is not None:
-            self.view.close()
-            self.view = None
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+                if arena.view[off:off + a.nbytes] != a.tobytes()]
 
 
 def _contiguous(array: np.ndarray) -> np.ndarray:

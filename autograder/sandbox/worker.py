@@ -6,9 +6,10 @@ standard library and numpy stay readable, so they import lazily as usual.
 
 Requests (see protocol.py):
     {"op": "call", "fn": name, "args": ..., "kwargs": ..., "keep": [i, ...], "shm": [offsets]}
-        (+ the shared-memory file of the array arguments, as an fd)
+        (+ a new shared-memory file for array arguments, as an fd, when the grader made one)
     {"op": "has", "fn": name}
-Replies: {"ok": value, "report": Report} or {"error": message, "kind": "error" | "not_started"}.
+Replies: {"ok": value, "report": Report} or {"error": message, "kind": "error" | "not_started"},
+with "kept": whether student code still holds views of the shared memory (see protocol.Arena).
 The first message a worker sends is {"ready": true} or {"import_error": message}.
 
 Everything this process says is only believed as data: the grader itself
@@ -45,6 +46,7 @@ class Worker:
         self.path = student_path
         self.module = None
         self.handles: dict[int, object] = {}
+        self.arena: mmap.mmap | None = None   # the grader's shared-memory file of array arguments
         self.pristine_builtins = dict(builtins.__dict__)
 
     def restore_builtins(self) -> None:
@@ -54,7 +56,7 @@ class Worker:
         grade of what its functions return instead of a crashed worker.
         """
         current = builtins.__dict__
-        for name in [n for n in current if n not in self.pristine_builtins]:
+        for name in current.keys() - self.pristine_builtins.keys():
             del current[name]
         current.update(self.pristine_builtins)
 
@@ -84,29 +86,39 @@ class Worker:
             except (OSError, ValueError):
                 pass
 
-    def reply_error(self, exc: StudentError) -> None:
-        self.flush()
-        kind = "not_started" if isinstance(exc, NotStarted) else "error"
-        protocol.send(self.sock, {"error": str(exc), "kind": kind})
+    @staticmethod
+    def error(exc: StudentError) -> dict:
+        return {"error": str(exc), "kind": "not_started" if isinstance(exc, NotStarted) else "error"}
 
     def serve_one(self, header: dict, blobs: list, fd: int) -> None:
-        shared = None
-        if fd >= 0:
+        if fd >= 0:     # a new shared-memory file for array arguments (protocol.Arena)
             try:
-                size = os.fstat(fd).st_size
-                shared = (mmap.mmap(fd, size), list(header.get("shm", [])))
+                self.arena = mmap.mmap(fd, os.fstat(fd).st_size)
             finally:
                 os.close(fd)
+        reply, out = self.answer(header, blobs)
+        # Every view of the arena the call made is gone unless student code kept one (a cache):
+        # then the grader must not write the next call's arguments over it.
+        kept = self.arena is not None and sys.getrefcount(self.arena) > 2   # self.arena + the argument
+        if kept:
+            self.arena = None
+        self.flush()
+        protocol.send(self.sock, dict(reply, kept=kept), out)
+
+    def answer(self, header: dict, blobs: list) -> tuple[dict, list[bytes]]:
+        """The reply to one request, and its blobs."""
         name = str(header.get("fn", ""))
         fn = getattr(self.module, name, None)
         if header.get("op") == "has":
-            protocol.send(self.sock, {"ok": callable(fn)})
-            return
+            return {"ok": callable(fn)}, []
         if not callable(fn):
-            self.reply_error(StudentError(f"{self.path.name} has no function `{name}`; "
-                                          f"define it with exactly this name", name))
-            return
+            return self.error(StudentError(f"{self.path.name} has no function `{name}`; "
+                                           f"define it with exactly this name", name)), []
+        shm = header.get("shm") or []
+        if shm and self.arena is None:
+            raise protocol.ProtocolError("array arguments without a shared-memory file")
         try:
+            shared = (self.arena, list(shm)) if shm else None
             args = protocol.decode(header["args"], blobs, self._from_handle, _from_wire, shared)
             kwargs = protocol.decode(header["kwargs"], blobs, self._from_handle, _from_wire, shared)
             try:
@@ -115,24 +127,20 @@ class Worker:
                 self.restore_builtins()
             plain = plain_result(value, lambda v: self.handle(v, name), tuple(header.get("keep", ())))
             out: list[bytes] = []
-            encoded = protocol.encode(plain, out)
+            return {"ok": protocol.encode(plain, out), "report": report.to_dict()}, out
         except StudentError as exc:
-            self.reply_error(exc)
-            return
+            return self.error(exc), []
         except (ValueError, TypeError, RecursionError) as exc:
-            self.reply_error(StudentError(f"{name} returned a value the grader cannot read "
-                                          f"({type(exc).__name__}); return numbers and numpy arrays", name))
-            return
-        self.flush()
-        protocol.send(self.sock, {"ok": encoded, "report": report.to_dict()}, out)
+            return self.error(StudentError(f"{name} returned a value the grader cannot read "
+                                           f"({type(exc).__name__}); return numbers and numpy arrays", name)), []
 
     def serve(self) -> None:
         while True:
             try:
                 header, blobs, fd = protocol.recv(self.sock, want_fd=True)
+                self.serve_one(header, blobs, fd)
             except (EOFError, OSError, protocol.ProtocolError):
                 return
-            self.serve_one(header, blobs, fd)
 
 
 def run(sock, student_path: Path) -> None:
