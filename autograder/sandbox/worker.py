@@ -47,6 +47,7 @@ class Worker:
         self.module = None
         self.handles: dict[int, object] = {}
         self.arena: mmap.mmap | None = None   # the grader's shared-memory file of array arguments
+        self.arena_refs = 0                   # ... and its reference count without any view
         self.pristine_builtins = dict(builtins.__dict__)
 
     def restore_builtins(self) -> None:
@@ -94,12 +95,13 @@ class Worker:
         if fd >= 0:     # a new shared-memory file for array arguments (protocol.Arena)
             try:
                 self.arena = mmap.mmap(fd, os.fstat(fd).st_size)
+                self.arena_refs = sys.getrefcount(self.arena)   # no views yet (counted as below)
             finally:
                 os.close(fd)
         reply, out = self.answer(header, blobs)
         # Every view of the arena the call made is gone unless student code kept one (a cache):
         # then the grader must not write the next call's arguments over it.
-        kept = self.arena is not None and sys.getrefcount(self.arena) > 2   # self.arena + the argument
+        kept = self.arena is not None and sys.getrefcount(self.arena) > self.arena_refs
         if kept:
             self.arena = None
         self.flush()
