@@ -65,3 +65,26 @@ def test_functions_that_return_nothing_earn_nothing(tmp_path):
     outcomes = grade_in_process(path, 0)
     assert len(outcomes) == len(collect_rubric("backprop"))
     assert [o.name for o in outcomes if o.score > 0] == []
+
+
+def test_the_stacked_centred_differences_are_numerical_gradients_entry_by_entry():
+    """loss_gradients evaluates every shifted parameter at once; it must give what the entry-by-entry
+    loop of student_lib.gradcheck gives, for both losses, both activations, with and without reg."""
+    import numpy as np
+
+    from autograder.suites.backprop._common import loss_gradients, mlp_problem, ref_loss
+    from student_lib.gradcheck import numerical_gradient
+
+    rng = np.random.default_rng(0)
+    for case in range(24):
+        loss, activation = ("softmax", "mse")[case % 2], ("relu", "sigmoid")[case // 2 % 2]
+        reg = (0.0, 0.3)[case // 4 % 2]
+        params, X, y = mlp_problem(rng, depth=1 + case % 3, loss=loss, activation=activation)
+        kw = {"loss": loss, "activation": activation, "reg": reg}
+        stacked = loss_gradients(params, X, y, **kw)
+        assert set(stacked) == set(params)
+        for key, value in params.items():
+            one_by_one = numerical_gradient(lambda v: ref_loss({**params, key: v}, X, y, **kw), value)
+            assert stacked[key].shape == value.shape
+            np.testing.assert_allclose(stacked[key], one_by_one, rtol=1e-9, atol=1e-12, err_msg=f"{case} {key}")
+        assert np.any(stacked["W1"] != 0)

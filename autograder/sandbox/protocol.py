@@ -38,6 +38,7 @@ MAX_BLOBS = 512 * 1024**2
 MAX_DIMS = 32
 PLAIN_DTYPE = re.compile(r"^[<>|=]?[biufcSU][0-9]{1,3}$")
 ALIGN = 64
+SMALL = 4096      # bytes: below this, an array argument is copied and compared as bytes
 
 
 class ProtocolError(Exception):
@@ -97,14 +98,30 @@ class SharedArgs:
         self.size += -(-max(array.nbytes, 1) // ALIGN) * ALIGN
         return {"m": len(self.arrays) - 1, "dt": array.dtype.str, "sh": list(array.shape)}
 
+    # Small arrays go through bytes objects (fewer Python steps); large ones through numpy views of
+    # the mapping, which copy and compare once (slicing an mmap copies: 10x slower at 30 000 numbers).
     def write(self, arena: Arena) -> None:
         for array, offset in zip(self.arrays, self.offsets):
-            arena.view[offset:offset + array.nbytes] = array.tobytes()
+            if array.nbytes <= SMALL:
+                arena.view[offset:offset + array.nbytes] = array.tobytes()
+            else:
+                _bytes_at(arena, offset, array.nbytes)[:] = _bytes_of(array)
 
     def changed(self, arena: Arena) -> list[int]:
         """Indices of the arrays whose bytes differ from what was sent: written in place."""
         return [i for i, (a, off) in enumerate(zip(self.arrays, self.offsets))
-                if arena.view[off:off + a.nbytes] != a.tobytes()]
+                if (arena.view[off:off + a.nbytes] != a.tobytes() if a.nbytes <= SMALL
+                    else not np.array_equal(_bytes_at(arena, off, a.nbytes), _bytes_of(a)))]
+
+
+def _bytes_at(arena: Arena, offset: int, n: int) -> np.ndarray:
+    """n bytes of the arena as a uint8 array (a view: never keep it past the arena's life)."""
+    return np.frombuffer(arena.view, np.uint8, n, offset)
+
+
+def _bytes_of(array: np.ndarray) -> np.ndarray:
+    """A C-contiguous array's bytes as a uint8 view (bitwise: NaN equals itself)."""
+    return array.reshape(-1).view(np.uint8)
 
 
 def _contiguous(array: np.ndarray) -> np.ndarray:
