@@ -115,3 +115,19 @@ def test_demo_verbose_prints_every_submissions_feedback(monkeypatch, capsys, tmp
     assert "feedback for activations / buggy_relu_grad_one_at_zero" in out.out
     assert "feedback for activations / correct" in out.out
     assert "relu_grad" in out.out and "2/2" in out.err          # the feedback, and the progress bar
+
+
+def test_the_demo_and_the_audit_draw_no_pictures(tmp_path, monkeypatch):
+    """Nobody sees a picture in the demo's table or an audit's mutants: their jobs skip drawing them."""
+    import types
+
+    from autograder.assignments import get
+    from autograder.audit import run as audit_run
+    from autograder.batch import runner
+    from autograder.commands.demo import demo_jobs
+    jobs = demo_jobs(["relu_approx"], tmp_path, 0)
+    assert jobs and all(job["images"] is False for job in jobs)
+    asked = {}
+    monkeypatch.setattr(runner, "run_batch", lambda *a, **kw: asked.update(kw) or types.SimpleNamespace(results=[]))
+    audit_run._grade_seed(get("relu_approx"), [], 0, tmp_path, 1, False, {})
+    assert asked["images"] is False

@@ -128,3 +128,17 @@ def test_a_sandboxed_grade_of_the_solution_is_full_and_shows_pictures(zygote):
     result = grade_submission("relu_approx", RELU.solution, seed=4, sandbox=zygote)
     assert result.status == "graded" and result.score == result.max_score > 0
     assert any(t.images for t in result.tests if t.function == "approximate")
+
+
+def test_without_pictures_the_grade_is_the_same_and_draws_none(zygote, graded_examples):
+    """The demo and the audit skip the pictures nobody sees; nothing else may change."""
+    with_pictures = graded_examples["relu_approx"]["correct"]
+    assert any(t.images for t in with_pictures.tests)
+    without = grade_submission("relu_approx", graded_examples.files("relu_approx")["correct"], seed=0,
+                               sandbox=zygote, images=False)
+    assert not any(t.images for t in without.tests)
+    assert [(t.name, t.status, t.score) for t in without.tests] == \
+        [(t.name, t.status, t.score) for t in with_pictures.tests]
+    again = grade_submission("relu_approx", graded_examples.files("relu_approx")["correct"], seed=0,
+                             sandbox=zygote)
+    assert any(t.images for t in again.tests)   # the next grade in the same process draws again

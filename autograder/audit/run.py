@@ -91,7 +91,7 @@ def _grade_seed(assignment, mutants: list[Mutant], seed: int, out: Path, workers
     for m in mutants:
         (inbox / f"{m.id}.py").write_text(m.source, encoding="utf-8")
     summary = run_batch(assignment.id, inbox, folder / "results", workers=workers, seed=seed,
-                        resume=resume, budget_seconds=MUTANT_BUDGET, hooks=hooks,
+                        resume=resume, budget_seconds=MUTANT_BUDGET, hooks=hooks, images=False,
                         only={m.id: only[m.id] for m in mutants if m.id in only})
     return {r["student"]: r for r in summary.results}
 

@@ -25,12 +25,13 @@ class Settings:
     assignment: str
     seed: int = 0
     budget_seconds: float = 120.0
+    images: bool = True      # draw the feedback pictures (grade_submission)
 
 
 def make_job(settings: Settings, student: str, path: Path | None, error: str = "") -> dict:
     """Read one student's submission into a job (never raises for a bad submission)."""
     job = {"assignment": settings.assignment, "student": student, "seed": settings.seed,
-           "budget_seconds": settings.budget_seconds,
+           "budget_seconds": settings.budget_seconds, "images": settings.images,
            "source": None, "sha256": "", "notes": [], "error": error}
     if error:
         return job
@@ -94,7 +95,8 @@ def grade_job(job: dict) -> dict:
             result = grade_submission(job["assignment"], path, seed=job["seed"], student=job["student"],
                                       sandbox=_zygote(get(job["assignment"]).worker_packages),
                                       budget_seconds=job["budget_seconds"],
-                                      functions=tuple(job.get("functions", ())))
+                                      functions=tuple(job.get("functions", ())),
+                                      images=job.get("images", True))
         except Exception as exc:  # noqa: BLE001 - one submission must never stop the class
             zygote = getattr(_local, "zygote", None)
             if zygote is not None:          # start afresh: the zygote may be what broke

@@ -76,11 +76,11 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
               seed: int = 0, resume: bool = False, scheduler: str | None = None,
               budget_seconds: float = 120.0, max_entries: int = MAX_ENTRIES,
               hooks: Hooks | None = None, similarity: bool = True,
-              only: dict[str, tuple[str, ...]] | None = None) -> Summary:
+              only: dict[str, tuple[str, ...]] | None = None, images: bool = True) -> Summary:
     """Grade every submission under `root` into `out`. Raises DiscoveryError for an unknown layout.
 
     `only`: {student: functions} whose submissions are graded on those functions' tests alone
-    (`nngrade audit` grades a mutant of one function this way).
+    (`nngrade audit` grades a mutant of one function this way). `images`: see grade_submission.
     """
     assignment = get(assignment_id)
     root, out = Path(root), Path(out)
@@ -88,7 +88,7 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nngrade-class-") as staging:
         found = discover(root, assignment.id, Path(staging), max_entries=max_entries)
-        settings = Settings(assignment.id, seed, budget_seconds)
+        settings = Settings(assignment.id, seed, budget_seconds, images)
         jobs = [make_job(settings, e.student, e.path, e.error) for e in found.entries]
         for job in jobs:
             if only and only.get(job["student"]):

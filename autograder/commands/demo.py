@@ -38,7 +38,7 @@ def demo_jobs(assignment_ids: list[str], folder: Path, seed: int) -> list[dict]:
     jobs = []
     for assignment_id in assignment_ids:
         examples = materialize(assignment_id, folder / assignment_id)
-        settings = Settings(assignment_id, seed, DEMO_BUDGET)
+        settings = Settings(assignment_id, seed, DEMO_BUDGET, images=False)   # a terminal shows none
         jobs += [make_job(settings, name, path) for name, path in examples.items()]
     return sorted(jobs, key=lambda job: not job["student"].startswith("hostile_"))
 

@@ -100,11 +100,13 @@ def _cell_failures(backend) -> list[str]:
 def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 0, student: str = "",
                      sandbox: Zygote | None = None,
                      limits: Limits | None = None, budget_seconds: float | None = None,
-                     functions: tuple[str, ...] = ()) -> GradeResult:
+                     functions: tuple[str, ...] = (), images: bool = True) -> GradeResult:
     """Grade one submission in the sandbox. See the module docstring.
 
     `functions`: run only the tests of these functions (a mutation audit's mutant changes one
     function); the result's tests and max_score are then those of the subset.
+    `images`: draw the feedback pictures (False where nobody sees them: the demo's table, an
+    audit's mutants; matplotlib costs ~0.2 s a picture). Scores never depend on it.
     """
     start = time.monotonic()
     assignment = get(assignment_id)
@@ -131,7 +133,7 @@ def grade_submission(assignment_id: str, submission: str | Path, *, seed: int = 
             result.output = backend.output.text()
             return result
         notes = ["; ".join(prepared.notes)] + (_cell_failures(backend) if cells else [])
-        tests = suite.run(backend, seed, functions=functions)
+        tests = suite.run(backend, seed, functions=functions, images=images)
         expected = [g for g in suite.rubric if not functions or g.function in functions]
         if len(tests) != len(expected):
             raise GradingError(f"the {assignment_id} suite reported {len(tests)} outcomes for "

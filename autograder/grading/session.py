@@ -112,14 +112,19 @@ class SuiteSession:
     def max_score(self) -> float:
         return round(sum(g.points for g in self.rubric), 6)
 
-    def run(self, backend, seed: int = 0, functions: tuple[str, ...] = ()) -> list[TestOutcome]:
-        """Run every collected test (or those of `functions`) against `backend`; their outcomes."""
+    def run(self, backend, seed: int = 0, functions: tuple[str, ...] = (),
+            images: bool = True) -> list[TestOutcome]:
+        """Run every collected test (or those of `functions`) against `backend`; their outcomes.
+
+        `images`: let tests draw their feedback pictures (the `attach` fixture's `enabled`).
+        """
         items = [item for item, grade in zip(self.items, self.rubric)
                  if not functions or grade.function in functions]
         config = self.config
         config.stash[BACKEND_KEY] = backend
         config.stash[RESULTS_KEY] = []
         config.option.nngrade_seed = int(seed)
+        config.option.nngrade_no_images = not images
         self._diagnosis.reset()
         for item in self.items:           # partial credit and pictures are per submission
             for key in (CREDIT_KEY, IMAGES_KEY):
