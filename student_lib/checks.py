@@ -226,9 +226,10 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
     message if a loop is likely (the count comes from the student's process: never points).
     `measured` (e.g. `student.measured_costs(name)`): the student's costs per element that
     earlier tests of this submission measured on the same sizes. One within this test's budget
-    is enough (no new timing); otherwise up to `attempts` new measurements are made as above
-    and appended. So a correct function is timed once per submission however many tests judge
-    its speed, and a "loop" verdict always rests on this test's own `attempts` measurements.
+    is enough (no new timing); `attempts` or more, all over it, are the verdict "loop" already
+    (they were spread over ~1.3 s by the test that made them); otherwise up to `attempts` new
+    measurements are made as above and appended. So a function is timed once per submission
+    however many tests judge its speed: a loop costs its ~1.3 s of spread once, not per test.
     """
     __tracebackhide__ = True
     best = [float("inf"), float("inf")]     # the lowest cost per element, and ratio to the reference
@@ -243,7 +244,7 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
 
     if any(within_budget(student) for student in list(measured)):
         return
-    for attempt in range(attempts):
+    for attempt in range(0 if len(measured) >= attempts else attempts):
         if attempt:     # spread the attempts (0.1, 0.3, 0.9 s apart): a busy spell must end to pass
             time.sleep(0.1 * 3 ** (attempt - 1))
         student = _cost_per_element(student_seconds, make_args, sizes)
