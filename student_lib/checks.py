@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from grading_contract.calls import CallInfo, Handle
+from grading_contract.calls import LINE_LIMIT, CallInfo, Handle
 from student_lib.gradcheck import rel_error
 
 DTYPE_HINT = ("return the input's dtype; a numpy float64 constant or np.array(...) without "
@@ -253,7 +253,8 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
             return
     best_student, best_ratio = best
     lines, numbers = lines_hint    # a hint only: counted by the student's own process
-    extra = f" (it ran {lines:,} lines of Python on {numbers:,} numbers)" if lines > numbers // 10 else ""
+    more = "+" if lines >= LINE_LIMIT else ""
+    extra = f" (it ran {lines:,}{more} lines of Python on {numbers:,} numbers)" if lines > numbers // 10 else ""
     fail(f"{what} costs {best_student * 1e9:.0f} ns of CPU time per element, {best_ratio:.0f} "
          f"times whole-array numpy{extra}: a loop over the elements (for, a list comprehension, "
          f"np.vectorize, np.apply_along_axis, map)? Use numpy operations on whole arrays", "loop")

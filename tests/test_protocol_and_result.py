@@ -85,3 +85,21 @@ def test_a_shape_whose_size_would_wrap_around_64_bits_is_refused():
     # 2**32 * 2**32 elements is 0 in int64 arithmetic: the size check must use exact integers
     with pytest.raises(protocol.ProtocolError, match="larger than its bytes"):
         protocol.decode({"a": 0, "dt": "<f8", "sh": [2**32, 2**32]}, [bytearray(8)])
+
+
+def test_the_line_count_hint_stops_at_its_limit_and_leaves_no_tracer(tmp_path):
+    """A long Python loop is counted up to LINE_LIMIT (enough for the hint), then runs untraced."""
+    import sys
+
+    from grading_contract.calls import LINE_LIMIT, call_student
+
+    path = tmp_path / "student.py"
+    path.write_text("def loop(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n\n"
+                    "def outer(n):\n    return loop(n)\n")
+    namespace: dict = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    value, report = call_student(namespace["outer"], "outer", (5,), {}, str(path))
+    assert value == 10 and 10 < report.lines < 30          # every line of a short run is counted
+    value, report = call_student(namespace["outer"], "outer", (3 * LINE_LIMIT,), {}, str(path))
+    assert value == sum(range(3 * LINE_LIMIT)) and report.lines == LINE_LIMIT
+    assert sys.gettrace() is None or "LineCounter" not in repr(sys.gettrace())
