@@ -177,6 +177,17 @@ def test_skipped_by_a_mark(student):
 def test_wrong_expectation(student):
     """relu(-1) is not -1."""
     assert student.relu(np.array([-1.0]))[0] == -1.0
+
+
+@pytest.fixture
+def scaled(request, seed, factor=2.0):      # a default is not a fixture
+    return factor * seed + len(request.node.name)
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_fixture_with_request_and_a_default(student, seed, scaled):
+    """Fixtures see their request and keep their defaults."""
+    assert scaled == 2.0 * seed + len("test_fixture_with_request_and_a_default")
 '''
 
 
@@ -187,7 +198,10 @@ def test_grading_gives_each_test_the_outcome_pytest_main_gives(tiny_suite):
 
     tiny_suite.write_text(PROTOCOL_CASES)
     expected = [(t.name, t.status, t.score) for t in outcomes_in_process([tiny_suite], SOLUTION)]
-    assert [s for _, s, _ in expected] == ["passed", "error", "passed", "failed", "failed"]
+    assert [s for _, s, _ in expected] == ["passed", "error", "passed", "failed", "failed", "passed"]
     for _ in range(2):
         graded = grade_submission("activations", SOLUTION)
         assert [(t.name, t.status, t.score) for t in graded.tests] == expected
+    import _pytest.compat
+    import _pytest.fixtures
+    assert _pytest.fixtures.getfuncargnames is _pytest.compat.getfuncargnames   # pytest's own again

@@ -26,8 +26,10 @@ import io
 import os
 import sys
 import threading
+import types
 from pathlib import Path
 
+import _pytest.fixtures
 import pytest
 
 from student_lib.diagnosis import RecordDiagnosis
@@ -61,13 +63,50 @@ def _silent_and_lean():
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"     # third-party plugins could change runs
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                _argnames_remembered():
             yield
     finally:
         if saved is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
+_ARGNAMES: dict[tuple, tuple[str, ...]] = {}
+_argnames_users = [0]             # runs in progress (sessions may run in several threads)
+_argnames_lock = threading.Lock()
+
+
+def _remembered_getfuncargnames(function, *, name: str = "", cls=None):
+    if cls is not None or type(function) is not types.FunctionType or hasattr(function, "__wrapped__"):
+        return _ORIGINAL_GETFUNCARGNAMES(function, name=name, cls=cls)
+    key = (function.__code__, len(function.__defaults__ or ()), tuple(function.__kwdefaults__ or ()))
+    if key not in _ARGNAMES:
+        _ARGNAMES[key] = _ORIGINAL_GETFUNCARGNAMES(function, name=name, cls=cls)
+    return _ARGNAMES[key]
+
+
+_ORIGINAL_GETFUNCARGNAMES = _pytest.fixtures.getfuncargnames
+
+
+@contextlib.contextmanager
+def _argnames_remembered():
+    """pytest reads a fixture function's argument names with `inspect.signature` each time it
+    makes a fixture definition, and it makes one for every fixture taking `request` on every
+    use (~1 500 a submission of activations, ~40 µs each). For a plain function the names
+    depend only on its code and defaults: while a grading run is in progress they are
+    remembered by those (`_pytest.fixtures.getfuncargnames`, restored after the last run)."""
+    with _argnames_lock:
+        _argnames_users[0] += 1
+        _pytest.fixtures.getfuncargnames = _remembered_getfuncargnames
+    try:
+        yield
+    finally:
+        with _argnames_lock:
+            _argnames_users[0] -= 1
+            if not _argnames_users[0]:
+                _pytest.fixtures.getfuncargnames = _ORIGINAL_GETFUNCARGNAMES
 
 
 class SuiteSession:
