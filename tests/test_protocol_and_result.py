@@ -103,3 +103,16 @@ def test_the_line_count_hint_stops_at_its_limit_and_leaves_no_tracer(tmp_path):
     value, report = call_student(namespace["outer"], "outer", (3 * LINE_LIMIT,), {}, str(path))
     assert value == sum(range(3 * LINE_LIMIT)) and report.lines == LINE_LIMIT
     assert sys.gettrace() is None or "LineCounter" not in repr(sys.gettrace())
+
+
+def test_an_arena_closes_while_something_still_holds_a_view_of_it():
+    """Dask's sampling profiler keeps frames (and the numpy views in them) alive a little while:
+    closing the shared memory then must not fail, nor pull the memory from under the view."""
+    from autograder.sandbox import protocol
+
+    arena = protocol.Arena(100)
+    held = protocol._bytes_at(arena, 0, 16)
+    arena.close()
+    assert arena.fd == -1
+    held[:] = 7                      # still mapped: unmapped when the last view goes
+    assert held.sum() == 7 * 16

@@ -186,9 +186,9 @@ class SandboxBackend:
         return status
 
     def _drop_arena(self) -> None:
-        if self._arena is not None:
-            self._arena.close()
-            self._arena = None
+        arena, self._arena = self._arena, None
+        if arena is not None:
+            arena.close()
 
     def close(self) -> None:
         self._stop(why=False)   # the zygote reaps it in the background

@@ -77,7 +77,10 @@ class Arena:
             raise
 
     def close(self) -> None:
-        self.view.close()
+        try:
+            self.view.close()
+        except BufferError:   # a view is still referenced (e.g. by a sampling profiler's frame, as
+            pass              # Dask's workers keep one): unmapped when the last view goes
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
