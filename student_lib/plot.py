@@ -130,7 +130,10 @@ def _figure(size=(6, 4.5)):
 
 
 def _net_axes(fig):
-    return fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    for ax in (top, bottom):
+        ax.locator_params(nbins=4)   # a few ticks read as well, and laying out ticks is most of a draw
+    return top, bottom
 
 
 def _png(fig, path) -> bytes:
