@@ -160,9 +160,7 @@ class LineCounter:
                 return None
         return self._local
 
-    def _global(self, frame, event, arg):
-        if self.count >= self.limit:
-            return None
+    def _global(self, frame, event, arg):     # (not called once _local reached the limit)
         return self._local if frame.f_code.co_filename == self.filename else None
 
     def __enter__(self):

@@ -244,13 +244,14 @@ def assert_vectorised(student_seconds, reference_seconds, make_args, *, what: st
 
     if any(within_budget(student) for student in list(measured)):
         return
-    for attempt in range(0 if len(measured) >= attempts else attempts):
-        if attempt:     # spread the attempts (0.1, 0.3, 0.9 s apart): a busy spell must end to pass
-            time.sleep(0.1 * 3 ** (attempt - 1))
-        student = _cost_per_element(student_seconds, make_args, sizes)
-        measured.append(student)
-        if within_budget(student):
-            return
+    if len(measured) < attempts:    # no earlier verdict of "loop": this test measures its own
+        for attempt in range(attempts):
+            if attempt:     # spread the attempts (0.1, 0.3, 0.9 s apart): a busy spell must end to pass
+                time.sleep(0.1 * 3 ** (attempt - 1))
+            student = _cost_per_element(student_seconds, make_args, sizes)
+            measured.append(student)
+            if within_budget(student):
+                return
     best_student, best_ratio = best
     lines, numbers = lines_hint    # a hint only: counted by the student's own process
     more = "+" if lines >= LINE_LIMIT else ""

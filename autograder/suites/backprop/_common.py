@@ -55,7 +55,8 @@ def ref_sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-# The losses below also take a stack (B, N, C) of scores, one loss each (see loss_gradients).
+# The losses below also take a stack (B, N, C) of scores, one loss each (ref_mse when told
+# `stacked`, as its pred may be 1-d; see loss_gradients).
 def ref_mse(pred, y, stacked: bool = False):
     axes = tuple(range(1, pred.ndim)) if stacked else None
     return 0.5 * np.sum((pred - y) ** 2, axis=axes) / pred.shape[1 if stacked else 0]
