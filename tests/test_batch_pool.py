@@ -19,6 +19,10 @@ def behave(job: dict) -> dict:
         zygote = _zygote()
         assert zygote.mode != "unknown"
         return {"student": job["student"], "status": "graded", "pid": os.getpid(), "zygote": zygote._proc.pid}
+    if job["do"] == "cpus":         # the cores this grading process may run on
+        time.sleep(0.2)             # (so that both processes of the pool take jobs)
+        return {"student": job["student"], "status": "graded", "pid": os.getpid(),
+                "cpus": sorted(os.sched_getaffinity(0))}
     return {"student": job["student"], "status": "graded", "pid": os.getpid()}
 
 
@@ -57,3 +61,19 @@ def test_a_finished_batch_closes_its_zygotes_and_leaves_no_process_behind():
     results = run(LocalPool(2, grade=behave), jobs("zygote", "zygote", "zygote", "zygote"))
     zygotes = {r["zygote"] for r in results.values()}
     assert zygotes and all(not os.path.exists(f"/proc/{pid}") for pid in zygotes), zygotes
+
+
+def test_each_grading_process_has_a_core_of_its_own():
+    """A grader and its worker ping-pong on one core (autograder/sandbox/cpus.py): a pool of as
+    many processes as cores gives each process a different core; a larger pool pins nobody."""
+    cores = sorted(os.sched_getaffinity(0))
+    results = run(LocalPool(2, grade=behave), jobs(*["cpus"] * 6))
+    by_process = {r["pid"]: r["cpus"] for r in results.values()}
+    if len(cores) >= 2:
+        assert len(by_process) == 2, by_process
+        assert all(len(c) == 1 and c[0] in cores for c in by_process.values()), by_process
+        assert len({c[0] for c in by_process.values()}) == 2, by_process
+    else:
+        assert all(c == cores for c in by_process.values()), by_process
+    crowded = run(LocalPool(len(cores) + 1, grade=behave), jobs(*["cpus"] * 4))
+    assert all(r["cpus"] == cores for r in crowded.values()), crowded

@@ -21,13 +21,17 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable
 
 from autograder.batch.jobs import grade_job, ungradable
+from autograder.sandbox.cpus import PoolSlots
 
 OnResult = Callable[[dict], None]
 GRACE_SECONDS = 60.0     # beyond a job's own budget, before the watchdog kills its process
 
 
-def _die_with_parent() -> None:
-    """Pool initializer: if the batch is killed (even with SIGKILL), its workers go too."""
+def _start_process(slots: PoolSlots | None = None) -> None:
+    """Pool initializer: a core of its own (cpus.py), and if the batch is killed (even with
+    SIGKILL), its workers go too."""
+    if slots is not None:
+        slots.take()
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)    # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -49,8 +53,9 @@ class LocalPool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_die_with_parent)
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_process,
+                                                 initargs=(PoolSlots(context, self.workers),))
         return self._executor
 
     def _kill(self) -> None:

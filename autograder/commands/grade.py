@@ -37,9 +37,11 @@ def run(args) -> int:
         from autograder.reports.terminal import print_result
         from autograder.result import write_atomic
         from autograder.sandbox.isolation import UNCONFINED_WARNING
-        result = grade_submission(args.assignment, submission, seed=args.seed, sandbox=zygote,
-                                  student=args.student or submission.stem,
-                                  budget_seconds=args.budget or assignment.submission_seconds)
+        from autograder.sandbox.cpus import on_one_cpu
+        with on_one_cpu():   # grader and worker on one core: a call does not hop between cores
+            result = grade_submission(args.assignment, submission, seed=args.seed, sandbox=zygote,
+                                      student=args.student or submission.stem,
+                                      budget_seconds=args.budget or assignment.submission_seconds)
     data = result.to_dict()
     # With --json - (or --html -), stdout carries only that; the table goes to stderr.
     console = Console(stderr="-" in (args.json, args.html))
