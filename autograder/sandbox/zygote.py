@@ -332,3 +332,4 @@ class Zygote:
 def _zygote_main(fd: int, packages: tuple[str, ...], scratch: str = "") -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the grader
     serve(socket.socket(fileno=fd), tuple(packages), scratch)
+    os._exit(0)   # nothing to flush or save: skip tearing down numpy's interpreter (~0.1 s the grader waits)
