@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.integration   # every stage of the benchmark end to end (~30 s): CI runs it, the inner loop not
 
 
 def test_benchmark_smoke_run_writes_a_results_table(tmp_path):
