@@ -35,3 +35,13 @@ def test_a_worker_follows_its_graders_cpus(zygote, restore_affinity):
     assert pin({cores[-1]})
     assert worker_cpus(zygote) == {cores[-1]}       # a pinned one: its core (the zygote is not pinned)
     assert os.sched_getaffinity(zygote._proc.pid) == set(cores)
+
+
+def test_nngrade_grade_keeps_to_one_core_while_it_grades_then_lets_go(restore_affinity):
+    from autograder.sandbox.cpus import on_one_cpu
+    cores = restore_affinity
+    with on_one_cpu():
+        inside = os.sched_getaffinity(0)
+    assert os.sched_getaffinity(0) == set(cores)
+    assert inside <= set(cores)
+    assert len(inside) == (1 if len(cores) > 1 else len(cores))
