@@ -6,14 +6,16 @@ another core (on a VM, an idle virtual core must first be woken by the host)
 and each side finds its caches cold. On the 2-core VM of benchmarks/RESULTS.md,
 a long-lived grading process graded the reference `activations` (378 calls) in
 0.54–0.85 s with grader and worker free to move, 0.39–0.43 s with both on one
-core; `nngrade demo` took 27.4–28.2 s unpinned and 24.1–25.6 s pinned (medians, 7 pairs).
+core; `nngrade demo` took 27.4–28.2 s unpinned and 24.1–25.6 s pinned (medians
+of 7 paired runs).
 
 So a worker runs on the CPUs of the process that grades it (the spawn request
 carries them; `zygote._worker_main` applies them before the walls), and a batch
 pool gives each of its processes a core of its own (`PoolSlots`); `nngrade grade`
 keeps to the core it is on while it grades (`on_one_cpu`). Elsewhere (Dask, the
-server) nothing is pinned and workers follow their grader's mask, whatever it is. Scores never depend on this: a call's time limit
-is wall time the grader spends waiting for it, its cost the worker's own CPU clock.
+server) nothing is pinned and workers follow their grader's mask, whatever it is.
+Scores never depend on this: a call's time limit is wall time the grader spends
+waiting for it, its cost the worker's own CPU clock.
 """
 from __future__ import annotations
 
