@@ -29,12 +29,23 @@ from budgets import HONEST_BUDGET, HOSTILE_BUDGET
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """The whole suite runs on all cores, unless -n was given or files were named."""
-    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    if hasattr(config, "workerinput"):
+        # A worker parses the original command line, not the options set below: told by the
+        # environment, it tags xdist_group tests with their group, as `--dist loadgroup` would.
+        if os.environ.get("NNGRADE_TESTS_LOADGROUP"):
+            config.option.loadgroup = True
         return
     named = [a for a in config.invocation_params.args if not str(a).startswith("-")
              and Path(str(a).split("::")[0]).exists()]
     if config.option.numprocesses is None and not named and not config.option.collectonly:
         config.option.numprocesses = len(os.sched_getaffinity(0))   # the cores we may use, not the host's
+    if config.option.numprocesses and config.option.dist == "no":
+        # A module whose expensive module-scoped fixture all its tests share is marked
+        # xdist_group: its tests then run on one worker, and the fixture is built once, not per worker.
+        config.option.dist = "loadgroup"
+        os.environ["NNGRADE_TESTS_LOADGROUP"] = "1"   # for the workers (above)
 
 
 @pytest.fixture(scope="session")

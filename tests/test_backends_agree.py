@@ -21,6 +21,10 @@ from autograder.examples import Bug, apply_bug, bugs, materialize
 from autograder.grading import grade_submission
 from student_lib.check import Handout, run_public_tests
 
+# Its module fixture (each assignment's examples run by `check` and graded, ~20 s an assignment)
+# is built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_backends_agree")
+
 ROOT = Path(__file__).resolve().parents[1]
 STUDENTS = tomllib.loads((ROOT / "tests" / "data" / "feedback_students.toml").read_text())["student"]
 

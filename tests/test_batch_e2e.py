@@ -16,6 +16,8 @@ from autograder.batch import run_batch
 from autograder.examples import materialize
 from autograder.grading import grade_submission
 
+pytestmark = pytest.mark.xdist_group("test_batch_e2e")   # its graded class is built once, on one xdist worker
+
 ASSIGNMENT = "backprop"      # its suite is the quickest to grade of the three
 
 

@@ -15,6 +15,8 @@ from autograder.assignments import ids
 from autograder.examples import bugs
 from autograder.release.leaks import audit_examples
 
+pytestmark = pytest.mark.xdist_group("test_leaks_examples")   # its module fixture (each assignment's leak audit) is built once
+
 
 @pytest.fixture(scope="module", params=ids())
 def audit(request, tmp_path_factory, graded_examples):

@@ -31,6 +31,10 @@ from budgets import TEST_UID
 
 from autograder.assignments import ROOT, SUITES_DIR, get
 
+# Its module fixtures (four batches of the hostile class, a real gradescope export: ~40 s) are
+# built once: every test of this module runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_sandbox_walls")
+
 CONFINE = Path(__file__).with_name("confine.py")
 IS_ROOT = os.geteuid() == 0
 MARKERS = {"key": "NNGRADE-PLANTED-PRIVATE-KEY-7f3a", "grades": "NNGRADE-PLANTED-GRADES-91c2",

@@ -10,6 +10,8 @@ from autograder.cli import main
 from autograder.examples.backprop.classmates import honest_class
 from autograder.examples.disguise import rename, reorder
 
+pytestmark = pytest.mark.xdist_group("test_similarity_batch")   # its graded class is built once, on one xdist worker
+
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
