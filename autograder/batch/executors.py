@@ -27,16 +27,20 @@ OnResult = Callable[[dict], None]
 GRACE_SECONDS = 60.0     # beyond a job's own budget, before the watchdog kills its process
 
 
-def _start_process(slots: PoolSlots | None = None) -> None:
-    """Pool initializer: a core of its own (cpus.py), and if the batch is killed (even with
-    SIGKILL), its workers go too."""
-    if slots is not None:
-        slots.take()
+def die_with_parent() -> None:
+    """In a grading process: if its parent is killed (even with SIGKILL), it goes too; Ctrl-C is
+    the parent's to handle. (The batch pool's processes, and the server's.)"""
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)    # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)             # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_process(slots: PoolSlots) -> None:
+    """Pool initializer: a core of its own (cpus.py), and it dies with the batch."""
+    slots.take()
+    die_with_parent()
 
 
 def crashed(job: dict, why: str) -> dict:

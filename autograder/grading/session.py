@@ -76,6 +76,7 @@ def _silent_and_lean():
 _ARGNAMES: dict[tuple, tuple[str, ...]] = {}
 _argnames_users = [0]             # runs in progress (sessions may run in several threads)
 _argnames_lock = threading.Lock()
+_ORIGINAL_GETFUNCARGNAMES = _pytest.fixtures.getfuncargnames
 
 
 def _remembered_getfuncargnames(function, *, name: str = "", cls=None):
@@ -85,9 +86,6 @@ def _remembered_getfuncargnames(function, *, name: str = "", cls=None):
     if key not in _ARGNAMES:
         _ARGNAMES[key] = _ORIGINAL_GETFUNCARGNAMES(function, name=name, cls=cls)
     return _ARGNAMES[key]
-
-
-_ORIGINAL_GETFUNCARGNAMES = _pytest.fixtures.getfuncargnames
 
 
 @contextlib.contextmanager

@@ -27,6 +27,8 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 
+from autograder.sandbox import cpus
+
 # Only for speed: workers fork with these already imported. Any other standard-library
 # module imports lazily inside the worker, as on the student's machine.
 PRELOAD = ("numpy", "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial",
@@ -157,11 +159,8 @@ def _worker_main(child_fd, out_fd, request, plan, isolation, worker) -> None:
     try:
         os.setsid()
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the zygote
-        if request.get("cpus"):   # its grader's CPUs (cpus.py): the ping-pong of calls stays on one core
-            try:
-                os.sched_setaffinity(0, {int(c) for c in request["cpus"]})
-            except (OSError, ValueError, TypeError):
-                pass
+        if request.get("cpus"):   # its grader's CPUs: the ping-pong of calls stays on one core
+            cpus.pin(request["cpus"])
         try:
             host_pid = int(os.readlink("/proc/self"))   # the host's /proc, until the walls go up
         except (OSError, ValueError):
@@ -287,7 +286,7 @@ class Zygote:
         out_r, out_w = os.pipe()
         try:
             reply, fds = self._ask({"op": "spawn", "workdir": str(workdir), "student_file": student_file,
-                                    "limits": asdict(limits), "cpus": sorted(os.sched_getaffinity(0))},
+                                    "limits": asdict(limits), "cpus": cpus.allowed()},
                                    [theirs.fileno(), out_w])
         finally:
             theirs.close()

@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+from autograder.batch.executors import die_with_parent
 from autograder.batch.jobs import Settings, grade_job, make_job, ungradable
 from autograder.server.config import ServerConfig
 from autograder.server.db import make_engine, session_scope, sessions
@@ -60,19 +61,9 @@ def grade_next(config: ServerConfig, factory, worker: str) -> bool:
     return True
 
 
-def _die_with_parent() -> None:
-    import ctypes
-    import signal
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)    # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def worker_main(data: str, database_url: str, budget: float, worker: str) -> None:
     """A grading process: loop until the server (our parent) is gone."""
-    _die_with_parent()
+    die_with_parent()
     parent = os.getppid()
     config = ServerConfig(Path(data), database_url, budget_seconds=budget)
     factory = sessions(make_engine(config.database_url))
