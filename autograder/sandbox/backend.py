@@ -138,9 +138,11 @@ class SandboxBackend:
             return str(exc)
         return None
 
-    def _fresh_workdir(self) -> Path:
+    def _fresh_workdir(self) -> Path | None:
+        """An empty folder on the host for the worker, where its walls need one (not namespaces)."""
+        if self.zygote.mode == "namespaces":
+            return None   # it has a /submission of its own
         workdir = Path(tempfile.mkdtemp(prefix="nngrade-worker-"))
-        shutil.copy2(self.student_path, workdir / self.student_path.name)
         self._workdirs.append(workdir)
         return workdir
 
@@ -152,7 +154,7 @@ class SandboxBackend:
         test_deadline = self.deadline
         self.deadline = min(time.monotonic() + self.import_timeout, self.budget_deadline)
         workdir = self._fresh_workdir()
-        self._pid, self._sock, out_r, self._pidfd = self.zygote.spawn(workdir, self.student_path.name, self.limits)
+        self._pid, self._sock, out_r, self._pidfd = self.zygote.spawn(self.student_path, self.limits, workdir)
         self._host_pid = linux.pidfd_pid(self._pidfd)
         if self._host_pid is None and not select.select([self._pidfd], [], [], 0)[0]:
             self._stop(why=False)   # alive, yet no pid: its CPU clock could not be read

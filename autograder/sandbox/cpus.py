@@ -10,7 +10,7 @@ core; `nngrade demo` took 27.4–28.2 s unpinned and 24.1–25.6 s pinned (media
 of 7 paired runs).
 
 So a worker runs on the CPUs of the process that grades it (the spawn request
-carries them; `zygote._worker_main` applies them before the walls), and a batch
+carries them; `zygote._spare_main` applies them as its request comes), and a batch
 pool gives each of its processes a core of its own (`PoolSlots`); `nngrade grade`
 keeps to the core it is on while it grades (`on_one_cpu`). Elsewhere (Dask, the
 server) nothing is pinned and workers follow their grader's mask, whatever it is.

@@ -17,6 +17,9 @@ capabilities otherwise), resource limits, a seccomp filter (syscalls.py: no
 ptrace, sockets, exec, namespaces), an empty environment.
 
 Each layer the kernel refuses is named in `Isolation`, which goes into the result.
+A worker raises its walls in two steps (zygote.py): `prepare`, before it is asked
+for, everything that needs no submission (with namespaces: all but the file itself,
+the resource limits and the environment), and `enter`, the rest, once its request came.
 """
 from __future__ import annotations
 
@@ -173,45 +176,41 @@ def _drop_to(uid: int) -> None:
     os.setresuid(uid, uid, uid)
 
 
-def enter(plan: Plan, host_pid: int, workdir: Path, student_file: str, limits: Limits) -> tuple[Isolation, Path]:
-    """Raise every wall around this (freshly forked) process; (what is active, the student's file)."""
+def _worker_uid(host_pid: int) -> int:
+    return UID_BASE + host_pid
+
+
+def prepare(plan: Plan, host_pid: int, scratch: str) -> Isolation:
+    """The walls that need no submission, raised in a spare worker before its request comes.
+
+    namespaces: its own mount, IPC and UTS namespaces; `/` the allow-list tree (the zygote's
+    template, else built at `scratch`) with an empty /submission of its own; then its own uid
+    (or no capabilities) and the seccomp filter. Other modes: nothing yet (Landlock names the
+    request's folder, which a root grader's worker must be given before it drops its uid).
+    Returns what is up so far (`enter` completes it).
+    """
     iso = Isolation(network=plan.network)
     os.umask(0o022)
-    source = workdir / student_file
-    worker_uid = UID_BASE + host_pid
-    if plan.mode == "namespaces":
-        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)
-        owner = (worker_uid, worker_uid) if plan.root else (os.geteuid(), os.getegid())
-        files = {student_file: source.read_bytes()}
-        if plan.template:
-            rootfs.enter_template(plan.template, files, owner, SUBMISSION_BYTES)
-        else:
-            rootfs.build_root(str(workdir), plan.allow, files, owner, SUBMISSION_BYTES)
-        path = Path(allowlist.SUBMISSION_DIR) / student_file
-        iso.filesystem = (f"allow-list root (pivot_root): {len(plan.allow.read) + len(plan.allow.unmasked)} "
-                          f"read-only paths, {len(plan.allow.masks)} masked, its own /submission")
-        iso.processes = "own PID namespace; no new processes or threads (seccomp, RLIMIT_NPROC=0)"
-        iso.confined = True
+    if plan.mode != "namespaces":
+        return iso
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS)
+    owner = (_worker_uid(host_pid),) * 2 if plan.root else (os.geteuid(), os.getegid())
+    if plan.template:
+        rootfs.enter_template(plan.template, owner, SUBMISSION_BYTES)
     else:
-        path = source
-        if plan.mode == "none":
-            iso.filesystem = ("UNCONFINED: the kernel refused namespaces and Landlock; the worker can read "
-                              "what the grader's user can read")
-        iso.processes = "no new processes or threads (seccomp, RLIMIT_NPROC=0)" + (
-            "; signals scoped by Landlock" if plan.landlock_abi >= 6 and plan.mode == "landlock"
-            else "; signals only to itself (seccomp)")
-    drop_uid = plan.root and (plan.mode == "namespaces"
-                              or all(_traversable_by_others(p) for p in plan.allow.read))
-    if plan.mode != "namespaces" and drop_uid:
-        for p in (workdir, source):
-            os.chown(p, worker_uid, worker_uid)
-    if plan.mode == "landlock":
-        iso.filesystem = "allow-list: " + landlock.restrict(
-            allowlist.beneath_rules(plan.allow), [str(workdir)], plan.allow.devices)
-        iso.confined = True
-    set_limits(limits)
-    if drop_uid:
-        _drop_to(worker_uid)
+        rootfs.build_root(scratch, plan.allow, owner, SUBMISSION_BYTES)
+    iso.filesystem = (f"allow-list root (pivot_root): {len(plan.allow.read) + len(plan.allow.unmasked)} "
+                      f"read-only paths, {len(plan.allow.masks)} masked, its own /submission")
+    iso.processes = "own PID namespace; no new processes or threads (seccomp, RLIMIT_NPROC=0)"
+    iso.confined = True
+    _lock_down(plan, iso, _worker_uid(host_pid) if plan.root else None)
+    return iso
+
+
+def _lock_down(plan: Plan, iso: Isolation, uid: int | None) -> None:
+    """Drop to `uid` (from root), or else every capability; then load the seccomp filter."""
+    if uid is not None:
+        _drop_to(uid)
         iso.user = "an unprivileged uid of its own (dropped from root)"
     else:
         linux.drop_capabilities()
@@ -219,10 +218,48 @@ def enter(plan: Plan, host_pid: int, workdir: Path, student_file: str, limits: L
                     + (" (root kept: Python lives where other uids cannot read)" if plan.root else ""))
     scoped = plan.mode == "namespaces" or (plan.mode == "landlock" and plan.landlock_abi >= 6)
     iso.syscalls = syscalls.install(own_pid_namespace=scoped)
+
+
+def _write_submission(folder: Path, name: str, source_fd: int) -> Path:
+    """Copy the open file `source_fd` (the grader's, read-only; closed here) to `folder/name`."""
+    path = folder / name
+    with os.fdopen(source_fd, "rb") as source, open(path, "wb") as out:
+        out.write(source.read(SUBMISSION_BYTES + 1))
+    return path
+
+
+def enter(plan: Plan, iso: Isolation, host_pid: int, workdir: Path | None, student_file: str,
+          source_fd: int, limits: Limits) -> Path:
+    """Raise the remaining walls around this worker (after `prepare`, whose `iso` it completes).
+
+    The submission, the grader's open file `source_fd`, is copied into the worker's own
+    folder: /submission (namespaces: the worker already runs as its owner) or `workdir`,
+    which the grader made for it. Returns the student's file.
+    """
+    if plan.mode == "namespaces":
+        path = _write_submission(Path(allowlist.SUBMISSION_DIR), student_file, source_fd)
+    else:
+        path = _write_submission(workdir, student_file, source_fd)
+        if plan.mode == "none":
+            iso.filesystem = ("UNCONFINED: the kernel refused namespaces and Landlock; the worker can read "
+                              "what the grader's user can read")
+        iso.processes = "no new processes or threads (seccomp, RLIMIT_NPROC=0)" + (
+            "; signals scoped by Landlock" if plan.landlock_abi >= 6 and plan.mode == "landlock"
+            else "; signals only to itself (seccomp)")
+        drop_uid = plan.root and all(_traversable_by_others(p) for p in plan.allow.read)
+        if drop_uid:
+            for p in (workdir, path):
+                os.chown(p, _worker_uid(host_pid), _worker_uid(host_pid))
+        if plan.mode == "landlock":
+            iso.filesystem = "allow-list: " + landlock.restrict(
+                allowlist.beneath_rules(plan.allow), [str(workdir)], plan.allow.devices)
+            iso.confined = True
+        _lock_down(plan, iso, _worker_uid(host_pid) if drop_uid else None)
+    set_limits(limits)
     os.chdir(path.parent)
     os.environ.clear()
     os.environ.update({"HOME": str(path.parent), "TMPDIR": str(path.parent), "LANG": "C.UTF-8",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     sys.path[:] = [str(path.parent)] + [p for p in sys.path if p and any(
         p == r or p.startswith(r + "/") for r in plan.allow.read + plan.allow.masks)]
-    return iso, path
+    return path

@@ -11,19 +11,19 @@ root but shared by every worker of that zygote:
 
 Each worker, in a mount namespace of its own (a copy of the zygote's, `enter_template`):
 
-    3. mounts a small tmpfs on /submission holding the student's file, pivots into the tree
-       (the host is now /old)
+    3. mounts a small empty tmpfs on /submission, pivots into the tree (the host is now /old)
     4. covers /old with an empty read-only tmpfs: nothing of the host is reachable any more
        (cheaper than a lazy unmount of the host's tree, which costs ~10 ms; the worker has no
        capability and no umount call to uncover it)
 
-Steps 1-2 cost ~1 ms; done once, a worker's own part is four system calls. If the zygote
-cannot build the tree, each worker builds its own (`build_root`, the same steps after a pivot).
+Steps 1-2 cost ~1 ms; done once, a worker's own part is four system calls, taken before its
+submission is known (zygote.py: a spare worker waits, walled in, for the next request; the file
+comes as an open file descriptor). If the zygote cannot build the tree, each worker builds its
+own (`build_root`, the same steps after a pivot).
 """
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from autograder.sandbox import linux
 from autograder.sandbox.allowlist import SUBMISSION_DIR, AllowList
@@ -96,15 +96,11 @@ def build_template(scratch: str, allow: AllowList) -> str:
     return scratch
 
 
-def _submission(top: str, files: dict[str, bytes], owner: tuple[int, int], size_bytes: int) -> None:
-    """/submission under `top`: a tmpfs of `size_bytes` owned by `owner`, holding `files`."""
+def _submission(top: str, owner: tuple[int, int], size_bytes: int) -> None:
+    """An empty /submission under `top`: a tmpfs of `size_bytes` owned by `owner` (uid, gid)."""
     uid, gid = owner
     linux.mount("nngrade-submission", top + SUBMISSION_DIR, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
                 f"mode=0700,uid={uid},gid={gid},size={size_bytes},nr_inodes=256")
-    for name, data in files.items():
-        path = Path(top + SUBMISSION_DIR) / name
-        path.write_bytes(data)
-        os.chown(path, uid, gid)
 
 
 def _cover_old() -> None:
@@ -112,21 +108,20 @@ def _cover_old() -> None:
                 "size=4k,mode=000")
 
 
-def enter_template(top: str, files: dict[str, bytes], owner: tuple[int, int], size_bytes: int) -> None:
+def enter_template(top: str, owner: tuple[int, int], size_bytes: int) -> None:
     """In a worker, in a fresh mount namespace copied from the zygote's: make the template `/`.
 
-    `files` (name -> bytes) go into /submission, owned by `owner` (uid, gid), at most `size_bytes`.
+    /submission is an empty folder of its own, owned by `owner` (uid, gid), at most `size_bytes`.
     """
-    _submission(top, files, owner, size_bytes)
+    _submission(top, owner, size_bytes)
     linux.pivot_root(top, top + OLD)
     os.chdir("/")
     _cover_old()
     os.chdir(SUBMISSION_DIR)
 
 
-def build_root(scratch: str, allow: AllowList, files: dict[str, bytes], owner: tuple[int, int],
-               size_bytes: int) -> None:
-    """Make `/` a new tree holding only `allow` and /submission with `files` (name -> bytes).
+def build_root(scratch: str, allow: AllowList, owner: tuple[int, int], size_bytes: int) -> None:
+    """Make `/` a new tree holding only `allow` and an empty /submission (mounted at `scratch` first).
 
     `owner` (uid, gid) owns /submission; `size_bytes` caps what the worker may write there.
     Must run in a fresh mount namespace with CAP_SYS_ADMIN in its user namespace.
@@ -137,7 +132,7 @@ def build_root(scratch: str, allow: AllowList, files: dict[str, bytes], owner: t
     linux.pivot_root(scratch, scratch + OLD)
     os.chdir("/")
     _populate("", allow, host=OLD)
-    _submission("", files, owner, size_bytes)
+    _submission("", owner, size_bytes)
     _cover_old()
     linux.mount(None, "/", None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV)
     os.chdir(SUBMISSION_DIR)

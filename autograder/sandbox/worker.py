@@ -149,6 +149,7 @@ def run(sock, student_path: Path) -> None:
     """Import the submission, report, then serve calls until the grader hangs up."""
     random.seed(0)
     np.random.seed(0)
+    sys.dont_write_bytecode = True   # nothing to gain from a cache in a folder that dies with the worker
     worker = Worker(sock, student_path)
     try:
         worker.import_submission()

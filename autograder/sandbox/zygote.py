@@ -4,18 +4,27 @@ The grading process never forks workers itself: its memory holds the hidden
 suite. Instead it starts one zygote (`Zygote().start()`), a fresh
 `python -I` that imports numpy, the worker code and the modules students
 commonly import, leaves the network in an empty namespace, builds the
-workers' root once (rootfs.py), and then waits. Each `spawn` forks one worker
-straight from it: with namespaces, as pid 1 of a PID namespace of its own (it
-sees no other process), with no supervisor process in between.
+workers' root once (rootfs.py), and then waits. Workers are forked straight
+from it: with namespaces, as pid 1 of a PID namespace of its own (it sees no
+other process), with no supervisor process in between.
+
+A worker is forked *before* it is asked for: a spare, which raises at once the
+walls that need no submission (isolation.prepare: its namespaces, its allow-list
+root with an empty /submission, its uid, the seccomp filter) and waits. A `spawn`
+hands the spare its request, and the zygote forks the next spare while the new
+worker starts. So the fork and most of the walls are off the path a grader waits
+on (benchmarks/RESULTS.md).
 
 Control messages travel on a SOCK_SEQPACKET pair as JSON; the worker's
-socket and the write end of its output pipe are passed with SCM_RIGHTS, and
-the reply carries a pidfd of the new worker (the grader's handle on it: its
-pid on this machine, its CPU clock, its kill, safe from pid reuse).
+socket, the write end of its output pipe and the student's file (read-only)
+are passed with SCM_RIGHTS, and the reply carries a pidfd of the new worker
+(the grader's handle on it: its pid on this machine, its CPU clock, its kill,
+safe from pid reuse).
 """
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import signal
@@ -52,10 +61,11 @@ def _decode_status(status: int) -> dict:
     return {"exit": os.WEXITSTATUS(status)}
 
 
-def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> None:
+def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str, shared_root: bool = True) -> None:
     """The zygote's loop; returns when the grader closes the control socket.
 
-    `scratch`: an empty folder where the workers' root is built once (rootfs.build_template).
+    `scratch`: an empty folder where the workers' root is built once (rootfs.build_template),
+    or, if not `shared_root` or the kernel refuses, where each worker builds its own.
     """
     import importlib
 
@@ -63,7 +73,8 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> 
     from grading_contract import wire
 
     plan = isolation.Plan.detect(packages)
-    plan.build_template(scratch)
+    if shared_root:
+        plan.build_template(scratch)
     own_pids = _own_pid_namespace(ctrl) if plan.mode == "namespaces" else -1
     for name in PRELOAD + packages:
         importlib.import_module(name)
@@ -74,29 +85,33 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> 
     ctrl.send(json.dumps({"mode": plan.mode, "notes": plan.notes, "wire_types": wire_types}).encode())
     statuses: dict[int, dict] = {}
     children: set[int] = set()
+    fork_spare = functools.partial(_fork_spare, ctrl, own_pids, plan, scratch, isolation, worker, children)
+    spare: tuple[int, socket.socket] | None = None   # the next worker, walled in, waiting for its request
     try:
+        spare = _try(fork_spare)
         while True:
             try:
-                data, fds, _, _ = socket.recv_fds(ctrl, 1 << 16, 2)
+                data, fds, _, _ = socket.recv_fds(ctrl, 1 << 16, 3)
             except OSError:
                 break
             if not data:
                 break
             request = json.loads(data)
             if request["op"] == "spawn":
-                child_fd, out_fd = fds
-                pid = _fork_worker(own_pids)
-                if pid == 0:
-                    ctrl.close()
-                    _worker_main(child_fd, out_fd, request, plan, isolation, worker)
-                os.close(child_fd)
-                os.close(out_fd)
-                children.add(pid)
+                try:
+                    pid = _hand_over(spare, data, fds)
+                except OSError:   # no spare (its fork failed) or it is gone: one more, now
+                    pid = _hand_over(fork_spare(), data, fds)
+                finally:
+                    spare = None
+                    for fd in fds:
+                        os.close(fd)
                 pidfd = os.pidfd_open(pid)   # the grader's handle on it, safe from pid reuse
                 try:
                     socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], [pidfd])
                 finally:
                     os.close(pidfd)
+                spare = _try(fork_spare)   # while the new worker starts
             elif request["op"] == "status":
                 pid = int(request["pid"])
                 if pid in children and pid not in statuses:
@@ -115,6 +130,39 @@ def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str = "") -> 
                 os.waitpid(pid, 0)
             except OSError:
                 pass
+
+
+def _fork_spare(ctrl, own_pids, plan, scratch, isolation, worker, children) -> tuple[int, socket.socket]:
+    """Fork the next worker, which raises the walls that need no submission and waits (`_spare_main`)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = _fork_worker(own_pids)
+    if pid == 0:
+        ctrl.close()
+        ours.close()
+        _spare_main(theirs, plan, scratch, isolation, worker)
+    theirs.close()
+    children.add(pid)
+    return pid, ours
+
+
+def _try(fork_spare) -> tuple[int, socket.socket] | None:
+    """A spare, or None if the fork fails now (the next spawn tries again, and fails loudly)."""
+    try:
+        return fork_spare()
+    except OSError:
+        return None
+
+
+def _hand_over(spare: tuple[int, socket.socket] | None, request: bytes, fds: list[int]) -> int:
+    """Give the spare its request (and the grader's file descriptors); its pid."""
+    if spare is None:
+        raise OSError("no spare worker")
+    pid, sock = spare
+    try:
+        socket.send_fds(sock, [request], fds)
+    finally:
+        sock.close()
+    return pid
 
 
 def _own_pid_namespace(ctrl: socket.socket) -> int:
@@ -153,30 +201,50 @@ def _fork_worker(own_pids: int) -> int:
     return pid
 
 
-def _worker_main(child_fd, out_fd, request, plan, isolation, worker) -> None:
-    """In the worker: wall in, then import and serve. Never returns."""
+def _spare_main(sock: socket.socket, plan, scratch: str, isolation, worker) -> None:
+    """In a spare worker: wall in, wait for a request, finish the walls, import and serve. Never returns.
+
+    The request comes with three file descriptors: the worker's socket to its grader, the
+    write end of its output pipe and the student's file (read-only).
+    """
+    from autograder.sandbox import linux
     code = 0
     try:
         os.setsid()
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the zygote
-        if request.get("cpus"):   # its grader's CPUs: the ping-pong of calls stays on one core
-            cpus.pin(request["cpus"])
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)   # die with the zygote
         try:
             host_pid = int(os.readlink("/proc/self"))   # the host's /proc, until the walls go up
         except (OSError, ValueError):
             host_pid = os.getpid()                      # (the same, where workers share our PIDs)
+        os.closerange(3, sock.fileno())
+        os.closerange(sock.fileno() + 1, 1 << 16)
+        try:
+            iso = isolation.prepare(plan, host_pid, scratch)
+            refused = None
+        except Exception as exc:  # noqa: BLE001 - a wall that did not go up: this worker fails once asked for
+            refused = exc
+        data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
+        sock.close()
+        if not data:   # the zygote is closing
+            os._exit(0)
+        if refused is not None:
+            raise refused
+        request = json.loads(data)
+        child_fd, out_fd, source_fd = fds
+        if request.get("cpus"):   # its grader's CPUs: the ping-pong of calls stays on one core
+            cpus.pin(request["cpus"])
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
-        os.closerange(3, child_fd)
-        os.closerange(child_fd + 1, 1 << 16)
+        os.close(out_fd)
         for stream in (sys.stdout, sys.stderr):   # a killed worker must not lose buffered output
             stream.reconfigure(line_buffering=True, write_through=True)
-        sock = socket.socket(fileno=child_fd)
-        iso, path = isolation.enter(plan, host_pid, Path(request["workdir"]), request["student_file"],
-                                    isolation.Limits(**request["limits"]))
+        workdir = Path(request["workdir"]) if request.get("workdir") else None
+        path = isolation.enter(plan, iso, host_pid, workdir, request["student_file"], source_fd,
+                               isolation.Limits(**request["limits"]))
         from autograder.sandbox import protocol
-        protocol.send(sock, {"isolation": iso.to_dict()})
-        worker.run(sock, path)
+        channel = socket.socket(fileno=child_fd)
+        protocol.send(channel, {"isolation": iso.to_dict()})
+        worker.run(channel, path)
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote
         code = 70   # backend.WORKER_CRASHED
     finally:
@@ -198,7 +266,7 @@ class Zygote:
         self._ctrl: socket.socket | None = None
         self._lock = threading.RLock()
         self._hello: dict | None = None   # what the zygote said once ready (read on first use)
-        self._scratch: str | None = None  # the empty folder where the zygote builds the workers' root
+        self._scratch: str | None = None  # the empty folder where the workers' root is built
 
     @property
     def mode(self) -> str:
@@ -238,10 +306,10 @@ class Zygote:
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "LANG": "C.UTF-8"}
         self._remove_scratch()
-        self._scratch = tempfile.mkdtemp(prefix="nngrade-zygote-") if self.shared_root else None
+        self._scratch = tempfile.mkdtemp(prefix="nngrade-zygote-")
         code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
                 f"from autograder.sandbox.zygote import _zygote_main; "
-                f"_zygote_main({theirs.fileno()}, {self.packages!r}, {self._scratch or ''!r})")
+                f"_zygote_main({theirs.fileno()}, {self.packages!r}, {self._scratch!r}, {self.shared_root!r})")
         quiet = None if os.environ.get("NNGRADE_DEBUG") else subprocess.DEVNULL
         self._proc = subprocess.Popen([*self.launcher, sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
                                       env=env, stdin=subprocess.DEVNULL, stdout=quiet, stderr=quiet,
@@ -276,21 +344,27 @@ class Zygote:
                 raise RuntimeError("the sandbox zygote stopped unexpectedly")
             return json.loads(data), list(got)
 
-    def spawn(self, workdir: Path, student_file: str, limits) -> tuple[int, socket.socket, int, int]:
-        """Fork a worker for `workdir/student_file`: (pid, socket to it, read end of its output, pidfd).
+    def spawn(self, student_path: Path, limits, workdir: Path | None = None) -> tuple[int, socket.socket, int, int]:
+        """Start a worker for the file `student_path`: (pid, socket to it, read end of its output, pidfd).
 
-        The pid is as the zygote sees it (for `status`); the pidfd, a handle on the worker
-        that no other process can take over, gives its pid on this machine (its CPU clock).
+        The worker gets the file as an open, read-only descriptor and copies it into its own
+        folder: its /submission, or `workdir` (an empty folder; where the walls are not
+        namespaces, they need one on the host). The pid is as the zygote sees it (for
+        `status`); the pidfd, a handle on the worker that no other process can take over,
+        gives its pid on this machine (its CPU clock).
         """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
+        source = os.open(student_path, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            reply, fds = self._ask({"op": "spawn", "workdir": str(workdir), "student_file": student_file,
+            reply, fds = self._ask({"op": "spawn", "workdir": str(workdir) if workdir else "",
+                                    "student_file": Path(student_path).name,
                                     "limits": asdict(limits), "cpus": cpus.allowed()},
-                                   [theirs.fileno(), out_w])
+                                   [theirs.fileno(), out_w, source])
         finally:
             theirs.close()
             os.close(out_w)
+            os.close(source)
         if not fds:
             ours.close()
             os.close(out_r)
@@ -328,7 +402,7 @@ class Zygote:
             self._scratch = None
 
 
-def _zygote_main(fd: int, packages: tuple[str, ...], scratch: str = "") -> None:
+def _zygote_main(fd: int, packages: tuple[str, ...], scratch: str, shared_root: bool = True) -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # die with the grader
-    serve(socket.socket(fileno=fd), tuple(packages), scratch)
+    serve(socket.socket(fileno=fd), tuple(packages), scratch, shared_root)
     os._exit(0)   # nothing to flush or save: skip tearing down numpy's interpreter (~0.1 s the grader waits)

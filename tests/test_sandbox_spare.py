@@ -1,0 +1,128 @@
+"""The zygote's spare worker: forked, and walled in, before a grader asks for it (zygote.py).
+
+Observed from the grader's side, in /proc: the zygote's children are its
+workers and its spare.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+
+from autograder.sandbox import SandboxBackend, Zygote
+
+STUDENT = "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, 0.0)\n"
+
+
+def _children(pid: int) -> set[int]:
+    kids: set[int] = set()
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids |= {int(k) for k in f.read().split()}
+    except OSError:   # it ended meanwhile
+        pass
+    return kids
+
+
+def alive(pid: int) -> bool:
+    """Not ended (a zombie, killed but not yet reaped by the zygote, has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def zygote_pid(zygote: Zygote) -> int:
+    """The zygote's own process: with namespaces, the child of the process the grader started
+    (which stays behind as pid 1 of the zygote's PID namespace); else that process itself."""
+    if zygote.mode != "namespaces":
+        return zygote._proc.pid
+    (pid,) = _children(zygote._proc.pid)
+    return pid
+
+
+def spares(zygote: Zygote, workers: set[int] = frozenset(), settle: float = 5.0) -> set[int]:
+    """The zygote's waiting spares (its children that are not `workers`), once there is one."""
+    deadline = time.monotonic() + settle
+    parent = zygote_pid(zygote)
+    while True:
+        found = {pid for pid in _children(parent) - set(workers) if alive(pid)}
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.01)
+
+
+def root_of(pid: int, settle: float = 5.0) -> set[str]:
+    """What process `pid` sees at `/`, once it has pivoted into its own root (the host's until then)."""
+    deadline = time.monotonic() + settle
+    while True:
+        top = set(os.listdir(f"/proc/{pid}/root"))
+        if "submission" in top or time.monotonic() > deadline:
+            return top
+        time.sleep(0.01)
+
+
+def test_one_spare_waits_walled_in_and_each_spawn_takes_it(tmp_path):
+    student = tmp_path / "activations.py"
+    student.write_text(STUDENT)
+    with Zygote() as zygote:
+        first = spares(zygote)
+        assert len(first) == 1, first
+        (spare,) = first
+        if zygote.mode == "namespaces":   # the walls that need no submission go up before any request
+            top = root_of(spare)
+            assert os.readlink(f"/proc/{spare}/ns/mnt") != os.readlink("/proc/self/ns/mnt")
+            assert "submission" in top and not {"home", "work", "proc"} & top, top
+            assert os.listdir(f"/proc/{spare}/root/submission") == []   # no submission before a request
+        seen = [spare]
+        for _ in range(3):
+            backend = SandboxBackend(zygote, student)
+            try:
+                backend.start_test(10)
+                np.testing.assert_array_equal(backend.call("relu", (np.array([-1.0, 2.0]),), {}), [0.0, 2.0])
+                assert backend._host_pid == seen[-1]   # the spare became the worker ...
+                if zygote.mode == "namespaces":
+                    assert backend._workdirs == []      # ... and the host holds no copy of the file for it
+                now = spares(zygote, {backend._host_pid})
+                assert len(now) == 1 and not now & set(seen), (now, seen)   # ... and a new spare waits
+                seen.append(next(iter(now)))
+            finally:
+                backend.close()
+
+
+def test_a_spare_killed_from_outside_is_replaced_at_the_next_spawn(tmp_path):
+    student = tmp_path / "activations.py"
+    student.write_text(STUDENT)
+    with Zygote() as zygote:
+        (spare,) = spares(zygote)
+        os.kill(spare, signal.SIGKILL)
+        while alive(spare):   # gone (its socket closed) before the grader asks
+            time.sleep(0.005)
+        backend = SandboxBackend(zygote, student)
+        try:
+            backend.start_test(10)
+            np.testing.assert_array_equal(backend.call("relu", (np.array([-3.0]),), {}), [0.0])
+            assert backend._host_pid != spare
+        finally:
+            backend.close()
+
+
+def test_the_student_file_reaches_the_worker_unchanged(tmp_path):
+    """The file goes as an open descriptor; the worker copies it into its own folder."""
+    body = "TEXT = " + repr("é" * 50_000 + "\x00 end") + "\n\ndef text():\n    return TEXT\n"
+    student = tmp_path / "activations.py"
+    student.write_text(body, encoding="utf-8")
+    with Zygote() as zygote:
+        backend = SandboxBackend(zygote, student)
+        try:
+            backend.start_test(10)
+            assert backend.call("text", (), {}) == "é" * 50_000 + "\x00 end"
+        finally:
+            backend.close()
+    assert Path(student).read_text(encoding="utf-8") == body   # the grader's file is untouched
