@@ -5,6 +5,7 @@ function, from the same grouping as the student's reports (`student_lib.feedback
 """
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -22,6 +23,22 @@ def points(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+COLUMNS = (("test", "", "left"), ("function", "cyan", "left"), ("score", "", "right"), ("status", "", "left"))
+TABLE_FRAME = 13   # 5 vertical rules and a space either side of 4 cells
+
+
+def _widths(rows: list[tuple[str, str, str, str]], room: int) -> list[int | None]:
+    """Each column's width, from the longest cell, the test names taking what is left of `room`.
+
+    What rich would choose itself, without measuring every cell of every row (~50 ms for
+    a 214-test suite); all None (rich decides) where the names would get under 20 characters.
+    """
+    longest = [max((cell_len(row[i]) for row in rows), default=1) for i in range(4)]
+    longest[3] += 2   # the status mark and its space
+    test = min(longest[0], room - TABLE_FRAME - sum(longest[1:]))
+    return [test, *longest[1:]] if test >= 20 else [None] * 4
+
+
 def print_result(result: dict, console: Console, *, show_output: bool = True) -> None:
     """One submission: a line per test, then what to fix per function, then the student's output."""
     title = (f"{result['assignment']} · {result.get('student') or 'submission'} · "
@@ -30,15 +47,15 @@ def print_result(result: dict, console: Console, *, show_output: bool = True) ->
         console.print(f"[bold red]Ungradable[/] {escape(title)}")
         console.print(escape(result.get("message", "")))
         return
+    rows = [(t["name"], t["function"], f"{points(t['score'])}/{points(t['max_score'])}", t["status"])
+            for t in result["tests"]]
+    widths = _widths(rows, console.width)
     table = Table(title=title, title_justify="left", show_lines=False)
-    table.add_column("test")
-    table.add_column("function", style="cyan")
-    table.add_column("score", justify="right")
-    table.add_column("status")
-    for t in result["tests"]:
-        style = STATUS_STYLE.get(t["status"], "")
-        table.add_row(escape(t["name"]), escape(t["function"]), f"{points(t['score'])}/{points(t['max_score'])}",
-                      f"[{style}]{STATUS_MARK.get(t['status'], '')} {t['status']}[/]")
+    for (heading, style, justify), width in zip(COLUMNS, widths):
+        table.add_column(heading, style=style, justify=justify, width=width)
+    for name, function, score, status in rows:
+        style = STATUS_STYLE.get(status, "")
+        table.add_row(escape(name), escape(function), score, f"[{style}]{STATUS_MARK.get(status, '')} {status}[/]")
     console.print(table)
     print_what_to_fix(result, console)
     if result.get("message"):
