@@ -14,7 +14,8 @@ whole process tree, sampled):
 3. `python -m student_lib check` on the correct file (a student's feedback loop);
 4. the correct solution graded --zygote-n times through one Zygote (issue 3);
 5. a submission whose every function loops forever; `nngrade demo`; one sandboxed
-   call's round trip; pytest's own cost per run (collection reused or not);
+   call's round trip; a walled worker's start; pytest's own cost per run (collection
+   reused or not);
 6. the project's tests: `-m "not integration"` (the inner loop) and the full suite.
 Heavy figures (demo, loop forever, test tiers) are skipped by --smoke.
 A hand-written "## Profile" section of the previous RESULTS.md is kept.
@@ -42,6 +43,7 @@ import goals  # noqa: E402
 import measure  # noqa: E402
 import peers  # noqa: E402
 import pytest_overhead  # noqa: E402
+import sandbox_bench  # noqa: E402
 import zygote_bench  # noqa: E402
 
 ASSIGNMENT = "activations"
@@ -223,6 +225,9 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop, fig
               "## 5. Sandboxed calls and pytest's own cost", "",
               f"`python benchmarks/call_bench.py -n {figs['call']['n']}`: median {figs['call']['median_ms']:.3f} ms "
               f"a round trip (90th percentile {figs['call']['p90_ms']:.3f} ms).", "",
+              f"`python benchmarks/sandbox_bench.py` ({figs['worker']['mode']}, {len(figs['worker']['start'])} "
+              f"workers, {len(figs['worker']['call'])} calls): a walled worker's start {sandbox_bench.percentiles(figs['worker']['start'])} "
+              f"(issue 11: ≤ 5 ms), one call {sandbox_bench.percentiles(figs['worker']['call'])} (≤ 1 ms).", "",
               f"`python benchmarks/pytest_overhead.py`: {figs['pytest']['tests']} tests, a submission whose every "
               f"call fails at once: `pytest.main` per submission {1000 * figs['pytest']['main_s']:.1f} ms; the suite "
               f"collected once ({1000 * figs['pytest']['collect_s']:.0f} ms per process and suite version) then "
@@ -275,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         loop = zygote_bench.zygote_loop(ASSIGNMENT, zn)
         print("5/7 one sandboxed call; pytest's own cost ...", flush=True)
         figs = {"call": call_bench.round_trips(200 if args.smoke else 5000),
+                "worker": sandbox_bench.measure(40 if args.smoke else 400),
                 "pytest": pytest_overhead.measure(ASSIGNMENT, 3 if args.smoke else 20),
                 "per_submission_s": correct_rows[2]["seconds"] / n_correct,
                 "grade_s": rows["nngrade grade"]["seconds"], "mixed_n": n,

@@ -20,6 +20,7 @@ def test_benchmark_smoke_run_writes_a_results_table(tmp_path):
     assert "| nngrade grade |" in text
     assert "## 2. `nngrade batch` on 3 submissions" in text
     assert "| 2 |" in text and "correct below full marks" in text
+    assert "a walled worker's start median" in text
     row = next(line for line in text.splitlines() if line.startswith("| 2 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[6] == "0", "the correct submission got full marks in the batch"

@@ -89,8 +89,8 @@ def test_one_spare_waits_walled_in_and_each_spawn_takes_it(tmp_path):
                 assert backend._host_pid == seen[-1]   # the spare became the worker ...
                 if zygote.mode == "namespaces":
                     assert backend._workdirs == []      # ... and the host holds no copy of the file for it
-                now = spares(zygote, {backend._host_pid})
-                assert len(now) == 1 and not now & set(seen), (now, seen)   # ... and a new spare waits
+                now = spares(zygote, set(seen))   # (earlier workers may still be ending)
+                assert len(now) == 1, (now, seen)   # ... and a new spare waits
                 seen.append(next(iter(now)))
             finally:
                 backend.close()
