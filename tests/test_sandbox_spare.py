@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -126,3 +127,22 @@ def test_the_student_file_reaches_the_worker_unchanged(tmp_path):
         finally:
             backend.close()
     assert Path(student).read_text(encoding="utf-8") == body   # the grader's file is untouched
+
+
+LOW_FILES = ("import os, resource, sys\n"
+             "resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))\n"
+             "os.execv(sys.argv[1], sys.argv[1:])\n")
+
+
+def test_limits_are_lowered_never_raised_above_what_the_grader_inherited(tmp_path):
+    """A worker lowers its limits after dropping its uid: a hard limit below ours (64 files) must not fail it."""
+    student = tmp_path / "activations.py"
+    student.write_text("import resource\n\ndef files():\n    return list(resource.getrlimit(resource.RLIMIT_NOFILE))\n")
+    with Zygote(launcher=(sys.executable, "-c", LOW_FILES)) as zygote:
+        backend = SandboxBackend(zygote, student)
+        try:
+            backend.start_test(10)
+            assert backend.probe() is None
+            assert backend.call("files", (), {}) == [48, 48]
+        finally:
+            backend.close()

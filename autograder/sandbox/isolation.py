@@ -160,14 +160,19 @@ def _traversable_by_others(path: str) -> bool:
 
 
 def set_limits(limits: Limits) -> None:
+    """Lower this process's limits to `limits` (never above a hard limit it inherited: the
+    worker may have dropped its uid already, and only lowering is allowed then)."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # oversize writes fail instead of killing
-    for which, value in ((resource.RLIMIT_AS, limits.memory_bytes),
-                         (resource.RLIMIT_NOFILE, limits.open_files),
-                         (resource.RLIMIT_FSIZE, limits.file_bytes),
-                         (resource.RLIMIT_CORE, 0),
-                         (resource.RLIMIT_NPROC, 0)):
-        resource.setrlimit(which, (value, value))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+    for which, soft, hard in ((resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
+                              (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+                              (resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+                              (resource.RLIMIT_CORE, 0, 0),
+                              (resource.RLIMIT_NPROC, 0, 0),
+                              (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 5)):
+        inherited = resource.getrlimit(which)[1]
+        if inherited != resource.RLIM_INFINITY:
+            soft, hard = min(soft, inherited), min(hard, inherited)
+        resource.setrlimit(which, (soft, hard))
 
 
 def _drop_to(uid: int) -> None:
