@@ -146,3 +146,19 @@ def test_limits_are_lowered_never_raised_above_what_the_grader_inherited(tmp_pat
             assert backend.call("files", (), {}) == [48, 48]
         finally:
             backend.close()
+
+
+def test_a_worker_holds_no_descriptor_but_its_output_and_its_channel(tmp_path):
+    """What the spare held while it waited (its socket to the zygote) and what came with the request
+    (the student's file, the pipe's write end) is closed before student code runs."""
+    student = tmp_path / "activations.py"
+    student.write_text("import os\n\ndef fds():\n    out = []\n    for fd in range(256):\n        try:\n"
+                       "            os.fstat(fd)\n            out.append(fd)\n        except OSError:\n"
+                       "            pass\n    return out\n")
+    with Zygote() as zygote:
+        backend = SandboxBackend(zygote, student)
+        try:
+            backend.start_test(10)
+            assert backend.call("fds", (), {}) == [0, 1, 2, 3]   # stdin, stdout, stderr, the grader's socket
+        finally:
+            backend.close()
