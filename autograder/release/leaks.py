@@ -176,9 +176,14 @@ def public_numbers() -> frozenset[str]:
     return frozenset(n for text in texts for n in NUMBER.findall(text))
 
 
-def feedback_problems(result: dict, public_names: list[str], secrets: set[str]) -> list[str]:
-    """What a student could learn that they must not: hidden lines anywhere, long numbers in hidden feedback."""
-    problems = [f"{view}: hidden line {line!r}" for view, text in student_views(result).items()
+def feedback_problems(result: dict, public_names: list[str], secrets: set[str],
+                      views: dict[str, str] | None = None) -> list[str]:
+    """What a student could learn that they must not: hidden lines anywhere, long numbers in hidden feedback.
+
+    `views`: `student_views(result)`, if the caller has them already (they are rendered once).
+    """
+    views = student_views(result) if views is None else views
+    problems = [f"{view}: hidden line {line!r}" for view, text in views.items()
                 for line in find_leaks(text, secrets)]
     hidden = hidden_part(result, public_names)
     scores = {f"{x:g}" for x in [hidden["score"]] + [t["score"] for t in hidden["tests"]]}  # points, not values
@@ -239,8 +244,10 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0, results: di
             for name, path in examples.items():
                 audit.results[name] = grade_submission(assignment_id, path, seed=seed, student=name,
                                                        sandbox=zygote).to_dict()
+    views = {}      # each result's student views, rendered once (the bugs' HTML is searched below)
     for name, path in examples.items():
-        found = feedback_problems(audit.results[name], public, audit.secrets)
+        views[name] = student_views(audit.results[name])
+        found = feedback_problems(audit.results[name], public, audit.secrets, views[name])
         if found:
             audit.feedback_problems[name] = found
         leaked = find_leaks(check_output(assignment_id, path), audit.secrets)
@@ -248,7 +255,7 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0, results: di
             audit.check_problems[name] = leaked
     for bug in bugs(assignment_id):
         groups = {g.function: g for g in by_function(audit.results[f"buggy_{bug.name}"])}
-        page = student_views(audit.results[f"buggy_{bug.name}"])["html"]
+        page = views[f"buggy_{bug.name}"]["html"]
         missing = [f for f in bug.functions
                    if f not in groups or groups[f].state != "lost points" or f'id="fn-{f}"' not in page
                    or not (groups[f].hint or groups[f].cause)]
