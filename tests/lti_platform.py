@@ -30,6 +30,7 @@ import jwt
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from budgets import POLL
 from flask import Flask, abort, jsonify, request
 from jwt import PyJWKClient
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -74,7 +75,8 @@ class Platform:
         self.app = self._make_app()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True,
+                                        kwargs={"poll_interval": POLL})
 
     # --- set-up --------------------------------------------------------------------------
     def start(self) -> "Platform":

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from budgets import POLL
 
 from autograder.cli import main
 from autograder.exporters import canvas, moodle
@@ -186,7 +187,7 @@ def push_to_fake_canvas(batch_out, roster, monkeypatch) -> None:
     """`nngrade export canvas ... --canvas-url` against FakeCanvas; its requests land in FakeCanvas.requests."""
     FakeCanvas.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCanvas)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL}, daemon=True).start()
     try:
         monkeypatch.setenv("CANVAS_API_TOKEN", "sekrit")
         url = f"http://127.0.0.1:{server.server_address[1]}"

@@ -11,6 +11,7 @@ import stat
 import zipfile
 
 import pytest
+from budgets import POLL
 from sqlalchemy import select
 
 from autograder.server.db import session_scope
@@ -261,7 +262,7 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(app):
     from werkzeug.serving import make_server
     _, token = add_user(app, "ivan")
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL}, daemon=True)
     thread.start()
     try:
         with socket.create_connection(("127.0.0.1", server.server_port), timeout=30) as conn:

@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+from budgets import POLL
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -30,7 +31,7 @@ def lti(tmp_path):
     app = make_app(tmp_path, passback_backoff=0.05)
     app.config["TESTING"] = False
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL}, daemon=True)
     thread.start()
     tool = f"http://127.0.0.1:{server.server_port}"
     platform = Platform(tool).start()
