@@ -25,7 +25,9 @@ from autograder.release.handout import build_handout
 from venvs import make_venv
 
 IDS = [a.id for a in all_assignments()]
-pytestmark = pytest.mark.integration     # a real venv and pip install: slow, and outside our code
+# a real venv and pip install: slow, and outside our code; the venv (a module fixture) is built once,
+# on one xdist worker, for the three handouts
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("test_release_venv")]
 
 
 @pytest.fixture(scope="module")
