@@ -46,45 +46,6 @@ def pytest_cmdline_main(config):
         # xdist_group: its tests then run on one worker, and the fixture is built once, not per worker.
         config.option.dist = "loadgroup"
         os.environ["NNGRADE_TESTS_LOADGROUP"] = "1"   # for the workers (above)
-    if config.option.dist == "loadgroup":
-        # Hand the work out in the workers' collection order, which puts the longest first (below),
-        # rather than xdist's default (the groups with most tests first, then file order).
-        config.option.loadscopereorder = False
-
-
-# The longest work of a run (seconds on 2 cores, from --durations), handed out first under xdist so
-# that the two workers finish together instead of one waiting for a long test picked up last. A
-# group or a module named here is kept whole; everything else keeps its file order, after these.
-LONGEST_FIRST = [
-    "tests/test_leaks_examples.py",      # grades every bundled example for the session (~35 s), then audits
-    "tests/test_sandbox_walls.py",       # four confined batches, a gradescope export: ~45 s
-    "tests/test_export_notebooks.py::test_otter",         # integration: otter assign + run, ~95 s
-    "tests/test_server_load.py",                          # integration: 200 submissions, kill -9: ~115 s
-    "tests/test_release_venv.py",                         # integration: a venv, then 3 handouts: ~70 s
-    "tests/test_export_notebooks.py::test_nbgrader",      # integration: ~30 s
-    "tests/test_ta_outputs.py::test_nbgrader",            # integration: ~27 s
-    "tests/test_benchmarks_smoke.py",                     # integration: ~25 s
-    "tests/test_server_browser.py",                       # integration: ~18 s
-    "tests/test_batch_kill_resume.py",   # ~20 s
-    "tests/test_new_assignment.py",      # ~35 s: a copy of the repository, every command on a new assignment
-    "tests/test_export_gradescope.py",                    # integration: a wheel in a venv, ~12 s
-    "tests/test_cli.py",                 # the demo (~12 s), grades of a zip and a notebook
-    "tests/test_backends_agree.py",      # ~20 s; by now the session's grades are there (no wait on them)
-    "tests/test_notebooks.py",
-    "tests/test_grading_examples.py",
-    "tests/test_grading_session.py",
-    "tests/test_relu_approx_suite.py",
-    "tests/test_similarity.py",
-]
-
-
-@pytest.hookimpl(trylast=True)      # after pytest's own reordering by fixture parameters
-def pytest_collection_modifyitems(config, items):
-    if hasattr(config, "workerinput"):      # under xdist only: `-n 0` runs keep the file order
-        def rank(item) -> int:
-            return next((i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
-                        len(LONGEST_FIRST))
-        items.sort(key=rank)    # stable: each module's own order is kept
 
 
 @pytest.fixture(scope="session")
