@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import warnings
 from dataclasses import dataclass, replace
 
@@ -77,10 +78,28 @@ def read_cells(data: bytes, name: str = "notebook") -> list[Cell]:
     return cells
 
 
+def _import_nbformat():
+    """nbformat, without the optional `rfc3987_syntax` that jsonschema (under nbformat) would load.
+
+    jsonschema imports it, when installed (Jupyter's own dependencies bring it), to check "iri"
+    formats, which no notebook schema uses; it builds a grammar as it is imported: ~1.4 s of every
+    `check hw.ipynb` and of grading a notebook. Blocked only while nbformat is first imported.
+    """
+    blocked = "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None   # an import of it raises ImportError, which jsonschema expects
+    try:
+        import nbformat
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+    return nbformat
+
+
 def _load(text: str) -> dict:
     """The notebook as a dict (nbformat 4), with nbformat when it is installed."""
     try:
-        import nbformat
+        nbformat = _import_nbformat()
     except ImportError:   # a student without Jupyter's libraries: nbformat 4 is plain JSON
         nb = json.loads(text)
         if not isinstance(nb, dict) or nb.get("nbformat", 4) < 4:

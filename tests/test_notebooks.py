@@ -243,3 +243,21 @@ def test_plot_draws_a_notebooks_nets(tmp_path):
     out = tmp_path / "ra.png"
     assert plot(["relu_approx", str(nb), "-o", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_reading_a_notebook_skips_jsonschemas_slow_optional_import_and_keeps_validating(tmp_path):
+    """nbformat's jsonschema would import rfc3987_syntax (~1.4 s, a grammar built on import) for "iri"
+    formats no notebook schema uses: reading a notebook must not load it, nor leave it blocked."""
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("def relu(x):\n    return x")]), good)
+    bad.write_text(json.dumps({"cells": [{"cell_type": "code", "source": 5}], "metadata": {},
+                               "nbformat": 4, "nbformat_minor": 5}))
+    probe = ("import sys\nfrom student_lib.notebook import NotebookError, read_cells\n"
+             "cells = read_cells(open(sys.argv[1], 'rb').read(), 'good.ipynb')\n"
+             "try:\n    read_cells(open(sys.argv[2], 'rb').read(), 'bad.ipynb')\n    bad = 'read'\n"
+             "except NotebookError:\n    bad = 'refused'\n"
+             "print(len(cells), bad, 'nbformat' in sys.modules, 'rfc3987_syntax' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(good), str(bad)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "refused", "True", "False"]
