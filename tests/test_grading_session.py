@@ -95,7 +95,7 @@ def test_an_edit_that_keeps_size_and_second_is_not_imported_stale(tiny_suite):
 def test_a_suite_edit_during_a_batch_is_graded_from_the_next_submission_on(tmp_path):
     project = tmp_path / "project"           # a copy of the project: the real suite stays untouched
     ignore = shutil.ignore_patterns("__pycache__", "examples")
-    for folder in ("autograder", "student_lib", "assignments"):
+    for folder in ("autograder", "grading_contract", "student_lib", "assignments"):
         shutil.copytree(REPO / folder, project / folder, ignore=ignore)
     klass, out = tmp_path / "class", tmp_path / "out"
     klass.mkdir()
