@@ -3,14 +3,10 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 
 import pytest
 
-from autograder.batch import runner
-from autograder.batch.jobs import ungradable
 from autograder.cli import main
-from autograder.similarity import batch as similarity_batch
 from autograder.examples.backprop.classmates import honest_class
 from autograder.examples.disguise import rename, reorder
 
@@ -48,30 +44,3 @@ def test_no_similarity_leaves_it_out(graded):
     assert main(["batch", "backprop", str(root), "-o", str(out), "--resume", "--no-similarity"]) == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="similarity"' not in page and "<h2>All students</h2>" in page
-
-
-def test_the_section_is_computed_while_the_class_is_graded(tmp_path, monkeypatch):
-    """It needs only the sources, so it must not wait for the last grade (nothing is graded here)."""
-    started = threading.Event()
-
-    def section(assignment_id, jobs, out):
-        started.set()
-        return '<section id="similarity">computed while grading</section>'
-
-    waited = []
-
-    def grade_nothing(self, jobs, on_result):   # the pool: waits (at most 10 s) to see the section start
-        waited.append(started.wait(10))
-        for job in jobs:
-            on_result(ungradable(job, "not graded in this test"))
-
-    monkeypatch.setattr(similarity_batch, "batch_section", section)
-    monkeypatch.setattr(runner.LocalPool, "run", grade_nothing)
-    root = tmp_path / "class"
-    root.mkdir()
-    for student in ("ada", "bob"):
-        (root / f"{student}.py").write_text("def linear_forward(x, W, b):\n    return x @ W + b\n")
-    summary = runner.run_batch("backprop", root, tmp_path / "out", workers=1)
-    assert waited == [True]
-    assert len(summary.results) == 2
-    assert "computed while grading" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

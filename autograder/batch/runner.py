@@ -72,29 +72,6 @@ def ctrl_c_after_this():
             raise KeyboardInterrupt
 
 
-class _Section:
-    """report.html's similarity section, computed in a thread of its own while the class is graded.
-
-    It needs only the sources the batch has already read (never a grade), so it need not wait:
-    the ~1-3 s it takes (copydetect's import, the pairwise comparison) used to follow the last
-    grade with one core idle.
-    """
-
-    def __init__(self, assignment_id: str, jobs: list[dict], out: Path):
-        self._html = ""
-        self._thread = threading.Thread(target=self._compute, args=(assignment_id, jobs, out),
-                                        name="nngrade-similarity", daemon=True)   # a Ctrl-C need not wait
-        self._thread.start()
-
-    def _compute(self, assignment_id: str, jobs: list[dict], out: Path) -> None:
-        from autograder.similarity.batch import batch_section   # never raises: problems become a note
-        self._html = batch_section(assignment_id, jobs, out)
-
-    def html(self) -> str:
-        self._thread.join()
-        return self._html
-
-
 def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers: int | None = None,
               seed: int = 0, resume: bool = False, scheduler: str | None = None,
               budget_seconds: float = 120.0, max_entries: int = MAX_ENTRIES,
@@ -136,7 +113,6 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
 
     executor = DaskCluster(scheduler) if scheduler else LocalPool(workers or default_workers())
     interrupted = False
-    section = _Section(assignment.id, jobs, out) if similarity else None   # computed while grading
     hooks.start(len(jobs), reused)
     try:
         if todo:
@@ -150,7 +126,10 @@ def run_batch(assignment_id: str, root: str | Path, out: str | Path, *, workers:
             if store.is_current(stored, job, suite_version):
                 results[job["student"]] = stored
         ordered = [results[s] for s in sorted(results)]
-        html = section.html() if section is not None and not interrupted else ""
+        section = ""
+        if similarity and not interrupted:     # after grading, from the sources already read
+            from autograder.similarity.batch import batch_section
+            section = batch_section(assignment.id, jobs, out)
         store.write_summary(out, ordered, found.problems,
-                            title=f"{assignment.id}: {assignment.title}", extra_html=html)
+                            title=f"{assignment.id}: {assignment.title}", extra_html=section)
     return Summary(found.layout, ordered, len(results) - reused, reused, found.problems, interrupted)
