@@ -251,15 +251,16 @@ def enter(plan: Plan, iso: Isolation, host_pid: int, workdir: Path | None, stude
         iso.processes = "no new processes or threads (seccomp, RLIMIT_NPROC=0)" + (
             "; signals scoped by Landlock" if plan.landlock_abi >= 6 and plan.mode == "landlock"
             else "; signals only to itself (seccomp)")
-        drop_uid = plan.root and all(_traversable_by_others(p) for p in plan.allow.read)
-        if drop_uid:
+        may_drop = plan.root and all(_traversable_by_others(p) for p in plan.allow.read)   # it can read Python
+        uid = _worker_uid(host_pid) if may_drop else None
+        if uid is not None:
             for p in (workdir, path):
-                os.chown(p, _worker_uid(host_pid), _worker_uid(host_pid))
+                os.chown(p, uid, uid)
         if plan.mode == "landlock":
             iso.filesystem = "allow-list: " + landlock.restrict(
                 allowlist.beneath_rules(plan.allow), [str(workdir)], plan.allow.devices)
             iso.confined = True
-        _lock_down(plan, iso, _worker_uid(host_pid) if drop_uid else None)
+        _lock_down(plan, iso, uid)
     set_limits(limits)
     os.chdir(path.parent)
     os.environ.clear()
