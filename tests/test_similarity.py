@@ -159,3 +159,17 @@ def test_copies_with_rewritten_formulas_still_rank_above_every_honest_pair(seed)
     in_ring = [p.match.score for p in report.pairs if {p.a, p.b} <= set(ring)]
     honest = [p.match.score for p in report.pairs if not {p.a, p.b} <= set(ring)]
     assert len(in_ring) == 6 and min(in_ring) > max(honest)
+
+
+def test_the_similarity_section_loads_copydetects_utilities_without_matplotlib():
+    """copydetect's package imports matplotlib.pyplot (~0.75 s a batch); nngrade loads only its
+    utils, and leaves `import copydetect` whole for anybody else."""
+    import subprocess
+    import sys
+    code = ("import sys\nfrom autograder.similarity.detect import detect\n"
+            "from autograder.similarity.batch import batch_section\n"
+            "print(sorted(m for m in ('matplotlib', 'copydetect', 'copydetect.utils') if m in sys.modules))\n"
+            "import copydetect\nprint(callable(copydetect.utils.winnow), callable(copydetect.CopyDetector))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "True True"], out.stdout

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from copydetect.utils import get_copied_slices
 
+from autograder.similarity.copydetect_utils import get_copied_slices
 from autograder.similarity.fingerprints import Fingerprint
 from autograder.similarity.tokens import Document
 

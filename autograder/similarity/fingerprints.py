@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from copydetect.utils import winnow
 
+from autograder.similarity.copydetect_utils import winnow
 from autograder.similarity.tokens import Document
 
 _MASK = np.uint64((1 << 52) - 1)   # copydetect's window minimum compares floats: keep them exact

@@ -15,8 +15,8 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-from copydetect.utils import highlight_overlap
 
+from autograder.similarity.copydetect_utils import highlight_overlap
 from autograder.similarity.detect import Pair, Report
 
 DETAILED_PAIRS = 30        # pairs shown side by side; the table lists up to settings.max_pairs
