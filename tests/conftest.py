@@ -11,12 +11,21 @@ are graded the first time a test asks for them, once per test run: under
 pytest-xdist the results are shared between the worker processes through a
 JSON file in the run's temporary folder, under a lock, so whichever worker
 asks first grades them and the others read them.
+
+`checked_examples[assignment]` is {example name: CheckRun} for the solution and
+every bug (not the hostile examples: in-process, an `os._exit` would end the test
+process): what `python -m student_lib check FILE` printed (run in this process,
+in the handout folder, as `autograder.release.leaks.check_output` runs it) and the
+public tests' outcomes it printed it from. The leak audit searches the printed
+text, test_backends_agree compares the outcomes with the graded ones: the public
+tests run once per example and test run, shared between xdist workers as above.
 """
 from __future__ import annotations
 
 import fcntl
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -104,3 +113,67 @@ def graded_examples(tmp_path_factory) -> GradedExamples:
     base = tmp_path_factory.getbasetemp()
     shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "graded-examples"
     return GradedExamples(shared, tmp_path_factory.mktemp("example-files"))
+
+
+@dataclass
+class CheckRun:
+    output: str           # what `python -m student_lib check FILE` printed
+    outcomes: list        # [TestOutcome]: the public tests' outcomes (run_public_tests) it printed
+    errors: list[str]     # the collection errors run_public_tests returned
+
+
+class CheckedExamples:
+    """{assignment: {example: CheckRun}} for every honest example, run by `check` on first use."""
+
+    def __init__(self, shared: Path, local: Path):
+        self.shared, self.local = shared, local
+        self._runs: dict[str, dict[str, CheckRun]] = {}
+
+    def __getitem__(self, assignment: str) -> dict[str, CheckRun]:
+        from grading_contract.outcome import TestOutcome
+        if assignment not in self._runs:
+            self._runs[assignment] = {
+                name: CheckRun(d["output"], [TestOutcome.from_dict(o) for o in d["outcomes"]], d["errors"])
+                for name, d in self._load_or_check(assignment).items()}
+        return self._runs[assignment]
+
+    def _load_or_check(self, assignment: str) -> dict[str, dict]:
+        self.shared.mkdir(parents=True, exist_ok=True)
+        store = self.shared / f"{assignment}.json"
+        with open(self.shared / f"{assignment}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)          # one xdist worker runs them, the others wait and read
+            if store.exists():
+                return json.loads(store.read_text())
+            runs = check_examples(assignment, materialize(assignment, self.local / assignment))
+            store.write_text(json.dumps(runs))
+            return runs
+
+
+def check_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
+    """`check` on every honest example, recording the outcomes it got from run_public_tests."""
+    from autograder.release.leaks import check_output
+    from student_lib import check
+
+    real, seen = check.run_public_tests, []
+
+    def recording(*args, **kwargs):
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
+    runs: dict[str, dict] = {}
+    for name, path in files.items():
+        if name.startswith("hostile_"):
+            continue
+        seen.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(check, "run_public_tests", recording)
+            output = check_output(assignment, path)
+        (outcomes, errors), = seen                  # check ran the public tests exactly once
+        runs[name] = {"output": output, "outcomes": [o.to_dict() for o in outcomes], "errors": errors}
+    return runs
+
+
+@pytest.fixture(scope="session")
+def checked_examples(tmp_path_factory) -> CheckedExamples:
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "checked-examples"
+    return CheckedExamples(shared, tmp_path_factory.mktemp("checked-example-files"))

@@ -3,8 +3,9 @@
 For every bundled example (the solution and each realistic bug), the three multi-bug
 students of `tests/data/feedback_students.toml`, and submissions that write into their
 inputs, the public tests are run as `python -m student_lib check` runs them (in this
-process) and the submission is graded once in the sandbox (public tests first, then the
-hidden suite): name, status, score and symptom must agree test by test.
+process; for the bundled examples, by `check` itself: the session's `checked_examples`,
+which the leak audit reads too) and the submission is graded once in the sandbox (public
+tests first, then the hidden suite): name, status, score and symptom must agree test by test.
 
 Hostile examples are left out: run in-process, an `os._exit` or a fork bomb would hit
 this test process itself (the sandbox tests cover them).
@@ -63,18 +64,20 @@ def outcome(t) -> tuple:
 
 
 @pytest.fixture(scope="module", params=[a.id for a in all_assignments()])
-def both(request, tmp_path_factory, graded_examples, zygote):
+def both(request, tmp_path_factory, graded_examples, checked_examples, zygote):
     """{submission: (check's outcomes, the graded result's first outcomes)}.
 
-    The bundled examples' grades are the session's (graded once per test run, seed 0);
-    the multi-bug students and the mutators are graded here.
+    The bundled examples' grades and `check` runs are the session's (once per test run, seed 0);
+    the multi-bug students and the mutators are checked and graded here.
     """
     assignment = get(request.param)
     paths = submissions(assignment.id, tmp_path_factory.mktemp(assignment.id))
-    examples = graded_examples[assignment.id]
+    examples, checked = graded_examples[assignment.id], checked_examples[assignment.id]
+    assert set(checked) == {name for name in examples if not name.startswith("hostile_")}
     pairs = {}
     for name, path in paths.items():
-        local, errors = run_public_tests(Handout(assignment.id, path, assignment.public_tests))
+        local, errors = (checked[name].outcomes, checked[name].errors) if name in checked else \
+            run_public_tests(Handout(assignment.id, path, assignment.public_tests))
         assert not errors
         graded = examples[name] if name in examples else \
             grade_submission(assignment.id, path, sandbox=zygote, student=name)

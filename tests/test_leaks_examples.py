@@ -3,7 +3,7 @@
 Every example submission (the solution and each realistic bug) is graded once (conftest.py);
 everything a student can see about it is searched: the result JSON's text
 fields, the grade table, the HTML report, the markdown (Gradescope) and the
-output of `python -m student_lib check`. Hidden lines are every non-trivial,
+output of `python -m student_lib check` (run once per example too: `checked_examples`). Hidden lines are every non-trivial,
 non-docstring line of `autograder/suites/**/*.py` that is not public anyway.
 The same feedback must name each bug's functions with a hint.
 """
@@ -19,9 +19,11 @@ pytestmark = pytest.mark.xdist_group("test_leaks_examples")   # its module fixtu
 
 
 @pytest.fixture(scope="module", params=ids())
-def audit(request, tmp_path_factory, graded_examples):
+def audit(request, tmp_path_factory, graded_examples, checked_examples):
     graded = {name: result.to_dict() for name, result in graded_examples[request.param].items()}
-    return audit_examples(request.param, tmp_path_factory.mktemp(request.param), results=graded)
+    printed = {name: run.output for name, run in checked_examples[request.param].items()}   # `check`'s output
+    return audit_examples(request.param, tmp_path_factory.mktemp(request.param), results=graded,
+                          check_outputs=printed)
 
 
 def test_examples_were_graded(audit):

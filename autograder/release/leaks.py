@@ -224,10 +224,13 @@ def check_output(assignment_id: str, submission: Path) -> str:
     return buffer.getvalue()
 
 
-def audit_examples(assignment_id: str, workdir: Path, seed: int = 0, results: dict | None = None) -> Audit:
+def audit_examples(assignment_id: str, workdir: Path, seed: int = 0, results: dict | None = None,
+                   check_outputs: dict[str, str] | None = None) -> Audit:
     """Grade the solution and every bug once; search all student views for secrets.
 
     `results`: {example name: result dict} already graded at `seed` (then nothing is graded again).
+    `check_outputs`: {example name: what `check_output` printed for it}, if the caller ran `check`
+    on the examples already (then it is not run again).
     """
     from autograder.examples import bugs, materialize
     from autograder.grading import grade_submission
@@ -250,7 +253,8 @@ def audit_examples(assignment_id: str, workdir: Path, seed: int = 0, results: di
         found = feedback_problems(audit.results[name], public, audit.secrets, views[name])
         if found:
             audit.feedback_problems[name] = found
-        leaked = find_leaks(check_output(assignment_id, path), audit.secrets)
+        printed = check_outputs[name] if check_outputs is not None else check_output(assignment_id, path)
+        leaked = find_leaks(printed, audit.secrets)
         if leaked:
             audit.check_problems[name] = leaked
     for bug in bugs(assignment_id):
