@@ -82,15 +82,20 @@ class GradedExamples:
         return self._results[assignment]
 
     def _load_or_grade(self, assignment: str) -> dict[str, dict]:
-        self.shared.mkdir(parents=True, exist_ok=True)
-        store = self.shared / f"{assignment}.json"
-        with open(self.shared / f"{assignment}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)          # one xdist worker grades, the others wait and read
-            if store.exists():
-                return json.loads(store.read_text())
-            results = grade_examples(assignment, self.files(assignment))
-            store.write_text(json.dumps(results))
-            return results
+        return once_per_run(self.shared, assignment, lambda: grade_examples(assignment, self.files(assignment)))
+
+
+def once_per_run(shared: Path, key: str, make) -> dict:
+    """`make()`'s JSON-able dict, computed by whichever xdist worker asks first; the others wait and read."""
+    shared.mkdir(parents=True, exist_ok=True)
+    store = shared / f"{key}.json"
+    with open(shared / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if store.exists():
+            return json.loads(store.read_text())
+        made = make()
+        store.write_text(json.dumps(made))
+        return made
 
 
 def grade_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
@@ -138,15 +143,8 @@ class CheckedExamples:
         return self._runs[assignment]
 
     def _load_or_check(self, assignment: str) -> dict[str, dict]:
-        self.shared.mkdir(parents=True, exist_ok=True)
-        store = self.shared / f"{assignment}.json"
-        with open(self.shared / f"{assignment}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)          # one xdist worker runs them, the others wait and read
-            if store.exists():
-                return json.loads(store.read_text())
-            runs = check_examples(assignment, materialize(assignment, self.local / assignment))
-            store.write_text(json.dumps(runs))
-            return runs
+        return once_per_run(self.shared, assignment,
+                            lambda: check_examples(assignment, materialize(assignment, self.local / assignment)))
 
 
 def check_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
