@@ -62,6 +62,7 @@ BACKEND_KEY = pytest.StashKey["object"]()
 RESULTS_KEY = pytest.StashKey[list]()
 CREDIT_KEY = pytest.StashKey[list]()
 IMAGES_KEY = pytest.StashKey[list]()
+GRADE_KEY = pytest.StashKey["Grade | None"]()   # read_grade's answer, per collected item
 
 
 # ---------------------------------------------------------------- the marker
@@ -77,6 +78,15 @@ class Grade:
 
 
 def read_grade(item: pytest.Item) -> Grade | None:
+    """The item's rubric entry; remembered on the item (asked ~3 times a test on every run)."""
+    if GRADE_KEY in item.stash:
+        return item.stash[GRADE_KEY]
+    grade = _read_grade(item)
+    item.stash[GRADE_KEY] = grade
+    return grade
+
+
+def _read_grade(item: pytest.Item) -> Grade | None:
     mark = item.get_closest_marker("grade")
     if mark is None:
         return None
@@ -291,8 +301,8 @@ def student(request) -> Student:
     return Student(backend)
 
 
-@pytest.fixture
-def seed(pytestconfig) -> int:
+@pytest.fixture(scope="session")   # once per run: grading sets the option before each submission's run,
+def seed(pytestconfig) -> int:      # and the run's last test tears every fixture down
     return int(pytestconfig.getoption("--nngrade-seed"))
 
 
