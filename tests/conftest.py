@@ -115,9 +115,13 @@ def grade_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def graded_examples(tmp_path_factory) -> GradedExamples:
+    return GradedExamples(run_folder(tmp_path_factory, "graded-examples"), tmp_path_factory.mktemp("example-files"))
+
+
+def run_folder(tmp_path_factory, name: str) -> Path:
+    """A folder of this test run that every xdist worker sees (their base folders share a parent)."""
     base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "graded-examples"
-    return GradedExamples(shared, tmp_path_factory.mktemp("example-files"))
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
 
 
 @dataclass
@@ -172,6 +176,5 @@ def check_examples(assignment: str, files: dict[str, Path]) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def checked_examples(tmp_path_factory) -> CheckedExamples:
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "checked-examples"
-    return CheckedExamples(shared, tmp_path_factory.mktemp("checked-example-files"))
+    return CheckedExamples(run_folder(tmp_path_factory, "checked-examples"),
+                           tmp_path_factory.mktemp("checked-example-files"))
