@@ -75,14 +75,19 @@ DEMO_SUBSET = ("correct", "buggy_relu_grad_one_at_zero", "buggy_softmax_vjp_sums
                "hostile_fork_bomb", "hostile_infinite_loop", "hostile_patch_checks")
 
 
-def test_demo_grades_correct_buggy_and_hostile_examples_in_one_table(monkeypatch, capsys):
-    from autograder import cli
+def demo_only(monkeypatch, names: tuple[str, ...]) -> None:
+    """`nngrade demo`, run in this process, grades only these examples."""
     from autograder.commands import demo
 
     def subset(assignment_id, out_dir):
         examples = materialize(assignment_id, out_dir)
-        return {name: examples[name] for name in DEMO_SUBSET}
+        return {name: examples[name] for name in names}
     monkeypatch.setattr(demo, "materialize", subset)
+
+
+def test_demo_grades_correct_buggy_and_hostile_examples_in_one_table(monkeypatch, capsys):
+    from autograder import cli
+    demo_only(monkeypatch, DEMO_SUBSET)
     assert cli.main(["demo", "--assignment", "activations", "-j", "2"]) == 0
     run = capsys.readouterr()
     rows = {line.split("│")[2].strip(): line.split("│")[3].strip()
@@ -117,12 +122,7 @@ def test_progress_bar_never_cuts_the_count_on_a_pipe_or_a_narrow_terminal():
 
 def test_demo_verbose_prints_every_submissions_feedback(monkeypatch, capsys, tmp_path):
     from autograder import cli
-    from autograder.commands import demo
-
-    def two_examples(assignment_id, out_dir):
-        examples = materialize(assignment_id, out_dir)
-        return {name: examples[name] for name in ("correct", "buggy_relu_grad_one_at_zero")}
-    monkeypatch.setattr(demo, "materialize", two_examples)
+    demo_only(monkeypatch, ("correct", "buggy_relu_grad_one_at_zero"))
     assert cli.main(["demo", "--assignment", "activations", "-j", "1", "-v"]) == 0
     out = capsys.readouterr()
     assert "feedback for activations / buggy_relu_grad_one_at_zero" in out.out
