@@ -5,6 +5,7 @@ import io
 import json
 import socket
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -40,19 +41,61 @@ def test_a_pickled_array_blob_is_never_loaded():
         protocol.decode({"a": 0}, [buf.getvalue()])
 
 
-def test_oversized_or_malformed_messages_are_refused():
+@pytest.mark.parametrize("message", [
+    struct.pack(">I", protocol.MAX_HEADER + 1),                                   # header too large
+    (lambda h: struct.pack(">I", len(h)) + h)(json.dumps({"blobs": [protocol.MAX_BLOBS + 1]}).encode()),
+    struct.pack(">I", 3) + b"{{{",                                               # not JSON
+    struct.pack(">I", 2) + b"\xff\xfe",                                           # not UTF-8
+], ids=["header", "blobs", "json", "utf8"])
+def test_oversized_or_malformed_messages_are_refused(message):
     a, b = socket.socketpair()
+    b.settimeout(5)   # a message read wrongly waits for bytes that never come: fail, do not hang
     try:
-        a.sendall(struct.pack(">I", protocol.MAX_HEADER + 1))
+        a.sendall(message)
         with pytest.raises(protocol.ProtocolError):
-            protocol.recv(b)
-        header = json.dumps({"blobs": [protocol.MAX_BLOBS + 1]}).encode()
-        a.sendall(struct.pack(">I", len(header)) + header)
-        with pytest.raises(protocol.ProtocolError):
-            protocol.recv(b)
-        a.sendall(struct.pack(">I", 3) + b"{{{")
-        with pytest.raises(protocol.ProtocolError):
-            protocol.recv(b)
+            protocol.Inbox(b).recv()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_the_inbox_splits_messages_that_arrive_together_and_reads_large_blobs_whole():
+    a, b = socket.socketpair()
+    b.settimeout(5)
+    try:
+        inbox = protocol.Inbox(b)
+        big = np.arange(3 * protocol.Inbox.CHUNK, dtype=np.uint8).tobytes()   # larger than one read
+        def sender():   # a thread: the blob may not fit in the socket's buffer at once
+            protocol.send(a, {"isolation": {}})
+            protocol.send(a, {"ready": True}, [b"xy", big])
+            protocol.send(a, {"ok": 1})
+            a.shutdown(socket.SHUT_WR)
+
+        thread = threading.Thread(target=sender, daemon=True)
+        thread.start()
+        assert inbox.recv()[0]["isolation"] == {}
+        header, blobs, fd = inbox.recv()
+        assert header["ready"] and bytes(blobs[0]) == b"xy" and bytes(blobs[1]) == big and fd == -1
+        assert inbox.recv()[0]["ok"] == 1
+        thread.join(5)
+        with pytest.raises(EOFError):
+            inbox.recv()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_the_inbox_takes_a_file_descriptor_sent_with_a_message(tmp_path):
+    a, b = socket.socketpair()
+    path = tmp_path / "shared"
+    path.write_bytes(b"shared bytes")
+    try:
+        with open(path, "rb") as f:
+            protocol.send(a, {"op": "call"}, [b"x" * 10], fds=[f.fileno()])
+        header, blobs, fd = protocol.Inbox(b).recv(want_fd=True)
+        assert header["op"] == "call" and bytes(blobs[0]) == b"x" * 10 and fd >= 0
+        with open(fd, "rb") as received:
+            assert received.read() == b"shared bytes"
     finally:
         a.close()
         b.close()

@@ -112,6 +112,7 @@ class SandboxBackend:
         self._host_pid: int | None = None   # the worker on this machine, whose CPU clock we read
         self._pidfd: int | None = None      # ... and a handle on it that no other process can reuse
         self._sock: socket.socket | None = None
+        self._inbox: protocol.Inbox | None = None   # the worker's messages, read from _sock
         self._blobs: list = []
         self._arena: protocol.Arena | None = None   # shared memory of array arguments, reused
         self._workdirs: list[Path] = []
@@ -155,6 +156,7 @@ class SandboxBackend:
         self.deadline = min(time.monotonic() + self.import_timeout, self.budget_deadline)
         workdir = self._fresh_workdir()
         self._pid, self._sock, out_r, self._pidfd = self.zygote.spawn(self.student_path, self.limits, workdir)
+        self._inbox = protocol.Inbox(self._sock)
         self._host_pid = linux.pidfd_pid(self._pidfd)
         if self._host_pid is None and not select.select([self._pidfd], [], [], 0)[0]:
             self._stop(why=False)   # alive, yet no pid: its CPU clock could not be read
@@ -184,7 +186,7 @@ class SandboxBackend:
         if self._sock is not None:
             self._sock.close()
         self._drop_arena()   # a new worker gets a new file
-        self._pid = self._host_pid = self._pidfd = self._sock = None
+        self._pid = self._host_pid = self._pidfd = self._sock = self._inbox = None
         return status
 
     def _drop_arena(self) -> None:
@@ -205,7 +207,7 @@ class SandboxBackend:
             if remaining <= 0:
                 raise socket.timeout
             self._sock.settimeout(remaining)
-            header, self._blobs, _ = protocol.recv(self._sock)
+            header, self._blobs, _ = self._inbox.recv()
             return header
         except socket.timeout:
             self._stop()

@@ -199,9 +199,15 @@ def decode(obj, blobs: list, decode_handle=None, decode_spec=None, shared=None):
     raise ProtocolError(f"unexpected value tag {tag!r}")
 
 
+# Compact JSON, encoded and decoded by instances made once (json.dumps with separators builds an
+# encoder per call). No cycle check: `encode` builds fresh trees (a cyclic value ends in RecursionError).
+_to_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+_from_json = json.JSONDecoder().decode
+
+
 def send(sock: socket.socket, header: dict, blobs: list = (), fds: list[int] = ()) -> None:
     header = dict(header, blobs=[len(b) for b in blobs])
-    data = json.dumps(header, separators=(",", ":")).encode()
+    data = _to_json(header).encode()
     first = struct.pack(">I", len(data)) + data
     if fds:
         sent = socket.send_fds(sock, [first], list(fds))
@@ -216,38 +222,76 @@ def send(sock: socket.socket, header: dict, blobs: list = (), fds: list[int] = (
             sock.sendall(part)
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytearray:
-    buf = bytearray(n)
-    view, got = memoryview(buf), 0
-    while got < n:
-        k = sock.recv_into(view[got:], n - got)
-        if not k:
+class Inbox:
+    """The messages arriving on one socket, read in as few system calls as their bytes allow.
+
+    A call's reply (length, header and blobs) usually arrives at once: one read of up to
+    CHUNK bytes takes it all, where reading each part exactly cost a read (and, with a
+    timeout, a poll) per part. Bytes past the end of a message (a worker's first two
+    messages can come together) wait here for the next `recv`. A blob larger than what is
+    buffered is read straight into its own buffer, never past its end.
+    """
+
+    CHUNK = 1 << 16
+    MAX_FDS = 4
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self._buf = bytearray(self.CHUNK)
+        self._start = self._end = 0     # the unread bytes: _buf[_start:_end]
+        self._fds: list[int] = []       # file descriptors that came with the unread bytes
+
+    def _fill(self, want_fd: bool) -> None:
+        """One read into the free end of the buffer (moving unread bytes to its front first)."""
+        if self._start:
+            unread = self._end - self._start
+            self._buf[:unread] = self._buf[self._start:self._end]
+            self._start, self._end = 0, unread
+        view = memoryview(self._buf)[self._end:]
+        if want_fd:
+            n, ancillary, _, _ = self.sock.recvmsg_into([view], socket.CMSG_SPACE(4 * self.MAX_FDS))
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    self._fds += struct.unpack(f"{len(data) // 4}i", data[:len(data) - len(data) % 4])
+        else:
+            n = self.sock.recv_into(view)
+        if not n:
             raise EOFError("the other side closed the connection")
-        got += k
-    return buf
+        self._end += n
 
+    def _take(self, n: int, want_fd: bool = False) -> bytearray:
+        """The next n bytes (a buffer of their own)."""
+        if n <= self.CHUNK:
+            while self._end - self._start < n:
+                self._fill(want_fd)
+            out = self._buf[self._start:self._start + n]
+            self._start += n
+            return out
+        out = bytearray(n)      # a large blob: what is buffered, then the rest read in place
+        got = min(n, self._end - self._start)
+        out[:got] = self._buf[self._start:self._start + got]
+        self._start += got
+        view = memoryview(out)
+        while got < n:
+            k = self.sock.recv_into(view[got:], n - got)
+            if not k:
+                raise EOFError("the other side closed the connection")
+            got += k
+        return out
 
-def recv(sock: socket.socket, want_fd: bool = False) -> tuple[dict, list, int]:
-    """(header, blobs, fd or -1). With `want_fd`, a file descriptor sent with the header is taken."""
-    fd = -1
-    if want_fd:
-        data, fds, _, _ = socket.recv_fds(sock, 4, 4)
+    def recv(self, want_fd: bool = False) -> tuple[dict, list, int]:
+        """(header, blobs, fd or -1). With `want_fd`, a file descriptor sent with the header is taken."""
+        (size,) = struct.unpack(">I", self._take(4, want_fd))
+        if size > MAX_HEADER:
+            raise ProtocolError("message header too large")
+        try:
+            header = _from_json(self._take(size).decode())
+            sizes = [int(s) for s in header.get("blobs", [])]
+        except (ValueError, TypeError, AttributeError):
+            raise ProtocolError("message header is not valid JSON") from None
+        if any(s < 0 for s in sizes) or sum(sizes) > MAX_BLOBS:
+            raise ProtocolError("message too large")
+        fds, self._fds = self._fds, []
         for extra in fds[1:]:
             os.close(extra)
-        fd = fds[0] if fds else -1
-        if not data:
-            raise EOFError("the other side closed the connection")
-        prefix = bytes(data) + (bytes(_recv_exact(sock, 4 - len(data))) if len(data) < 4 else b"")
-    else:
-        prefix = bytes(_recv_exact(sock, 4))
-    (size,) = struct.unpack(">I", prefix)
-    if size > MAX_HEADER:
-        raise ProtocolError("message header too large")
-    try:
-        header = json.loads(_recv_exact(sock, size))
-        sizes = [int(s) for s in header.get("blobs", [])]
-    except (ValueError, TypeError, AttributeError):
-        raise ProtocolError("message header is not valid JSON") from None
-    if any(s < 0 for s in sizes) or sum(sizes) > MAX_BLOBS:
-        raise ProtocolError("message too large")
-    return header, [_recv_exact(sock, s) for s in sizes], fd
+        return header, [self._take(s) for s in sizes], fds[0] if fds else -1

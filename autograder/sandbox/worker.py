@@ -43,6 +43,7 @@ def _from_wire(kind: str, spec):
 class Worker:
     def __init__(self, sock, student_path: Path):
         self.sock = sock
+        self.inbox = protocol.Inbox(sock)
         self.path = student_path
         self.module = None
         self.handles: dict[int, object] = {}
@@ -57,6 +58,11 @@ class Worker:
         grade of what its functions return instead of a crashed worker.
         """
         current = builtins.__dict__
+        try:
+            if current == self.pristine_builtins:   # the usual case, compared in C (identity first)
+                return
+        except Exception:  # noqa: BLE001 - a replaced builtin's __eq__ raised: restore below
+            pass
         for name in current.keys() - self.pristine_builtins.keys():
             del current[name]
         current.update(self.pristine_builtins)
@@ -139,7 +145,7 @@ class Worker:
     def serve(self) -> None:
         while True:
             try:
-                header, blobs, fd = protocol.recv(self.sock, want_fd=True)
+                header, blobs, fd = self.inbox.recv(want_fd=True)
                 self.serve_one(header, blobs, fd)
             except (EOFError, OSError, protocol.ProtocolError):
                 return
