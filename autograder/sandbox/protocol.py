@@ -45,10 +45,18 @@ class ProtocolError(Exception):
     """The other side sent something that is not a valid message."""
 
 
+_DTYPES: dict[str, np.dtype] = {}    # accepted dtype strings, remembered (the first 256 seen)
+
+
 def plain_dtype(text) -> np.dtype:
-    if not isinstance(text, str) or not PLAIN_DTYPE.match(text):
-        raise ProtocolError(f"refused dtype {text!r}")
-    return np.dtype(text)
+    dtype = _DTYPES.get(text) if type(text) is str else None
+    if dtype is None:
+        if not isinstance(text, str) or not PLAIN_DTYPE.match(text):
+            raise ProtocolError(f"refused dtype {text!r}")
+        dtype = np.dtype(text)
+        if len(_DTYPES) < 256:
+            _DTYPES[text] = dtype
+    return dtype
 
 
 class Arena:
