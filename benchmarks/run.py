@@ -185,7 +185,9 @@ def report(args, started, load_before, rows, kinds, batch_rows, check, loop, fig
              f"Run {started:%Y-%m-%d %H:%M} UTC with `python benchmarks/run.py"
              f"{' --smoke' if args.smoke else ''}` on {machine()}.", f"Versions: {tool_versions()}.",
              f"Load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f} "
-             f"(the machine was shared with other work: absolute times are noisy, ratios less so).", "",
+             f"(the machine was shared with other work: absolute times are noisy, ratios less so).",
+             f"This machine's speed, 10⁷ additions in a pure-Python loop (best of 3), before / after the run: "
+             f"{figs['speed']:.2f} / {measure.python_speed():.2f} s (lower is faster).", "",
              *goals.table(figs), *kept_profile(args.out),
              "## 1. One correct submission, graded alone", "",
              "nbgrader and otter grade a one-function question (`relu`, a visible and a hidden test); "
@@ -269,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     reps = args.reps or (1 if args.smoke else 3)
     zn = args.zygote_n or (1 if args.smoke else 20)
     started, load_before = datetime.datetime.now(datetime.timezone.utc), os.getloadavg()[0]
+    speed_before = measure.python_speed()
     with tempfile.TemporaryDirectory(prefix="nngrade-bench-") as tmp:
         work = Path(tmp)
         print("1/7 one submission: nbgrader, otter, nngrade, in turn ...", flush=True)
@@ -290,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 "grade_s": rows["nngrade grade"]["seconds"], "mixed_n": n,
                 "peers": {name.split(" ")[0]: row for name, row in rows.items() if name != "nngrade grade"}}
         figs["call_ms"] = figs["call"]["median_ms"]
+        figs["speed"] = speed_before
         if 2 in batch_rows:
             figs["mixed_s"] = batch_rows[2]["seconds"]
         if not args.smoke:
