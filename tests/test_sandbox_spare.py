@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from autograder.sandbox import SandboxBackend, Zygote
 
@@ -162,3 +163,35 @@ def test_a_worker_holds_no_descriptor_but_its_output_and_its_channel(tmp_path):
             assert backend.call("fds", (), {}) == [0, 1, 2, 3]   # stdin, stdout, stderr, the grader's socket
         finally:
             backend.close()
+
+
+def test_after_a_timeout_the_next_death_is_still_told_right(tmp_path):
+    """A timed-out worker is killed without waiting for the zygote's word on it; the next
+    worker's own end (exit code 3) is then reported, not the killed one's."""
+    from grading_contract.calls import StudentError, StudentTimeout
+    path = tmp_path / "activations.py"
+    path.write_text("import os\n\ndef spin(x):\n    while True:\n        pass\n\n"
+                    "def leave(x):\n    os._exit(3)\n\ndef fine(x):\n    return x + 1\n")
+    with Zygote() as zygote:
+        backend = SandboxBackend(zygote, path, budget_seconds=60)
+        try:
+            backend.start_test(0.3)
+            with pytest.raises(StudentTimeout):
+                backend.call("spin", (1.0,), {})
+            killed = backend.generation
+            backend.start_test(1.0)
+            assert backend.call("fine", (1.0,), {}) == 2.0 and backend.generation == killed + 1
+            backend.start_test(1.0)
+            with pytest.raises(StudentError, match="exit code 3"):
+                backend.call("leave", (1.0,), {})
+        finally:
+            backend.close()
+
+
+def test_statuses_nobody_asked_for_are_forgotten_oldest_first():
+    from autograder.sandbox.zygote import _forget_oldest
+    statuses = {pid: {"exit": pid % 7} for pid in range(1000, 1300)}
+    _forget_oldest(statuses, keep=256)
+    assert len(statuses) == 256 and min(statuses) == 1044 and statuses[1299] == {"exit": 1299 % 7}
+    _forget_oldest(statuses, keep=256)
+    assert len(statuses) == 256

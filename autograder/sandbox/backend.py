@@ -210,7 +210,7 @@ class SandboxBackend:
             header, self._blobs, _ = self._inbox.recv()
             return header
         except socket.timeout:
-            self._stop()
+            self._stop(why=False)   # we know why: no need to wait while the zygote reaps it
             self.timeouts += 1
             self._test_seconds = 0.0   # a test that timed out is no yardstick
             if function:
