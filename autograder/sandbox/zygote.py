@@ -63,6 +63,12 @@ def _decode_status(status: int) -> dict:
     return {"exit": os.WEXITSTATUS(status)}
 
 
+def _forget_oldest(statuses: dict[int, dict], keep: int = KEPT_STATUSES) -> None:
+    """Drop the oldest statuses beyond `keep`: nobody asked for them (a timeout, a closed backend)."""
+    while len(statuses) > keep:
+        del statuses[next(iter(statuses))]
+
+
 def serve(ctrl: socket.socket, packages: tuple[str, ...], scratch: str, shared_root: bool = True) -> None:
     """The zygote's loop; returns when the grader closes the control socket.
 
@@ -403,12 +409,6 @@ class Zygote:
             except OSError:
                 pass
             self._scratch = None
-
-
-def _forget_oldest(statuses: dict[int, dict], keep: int = KEPT_STATUSES) -> None:
-    """Drop the oldest statuses beyond `keep`: nobody asked for them (a timeout, a closed backend)."""
-    while len(statuses) > keep:
-        del statuses[next(iter(statuses))]
 
 
 def _zygote_main(fd: int, packages: tuple[str, ...], scratch: str, shared_root: bool = True) -> None:
