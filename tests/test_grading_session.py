@@ -188,20 +188,59 @@ def scaled(request, seed, factor=2.0):      # a default is not a fixture
 def test_fixture_with_request_and_a_default(student, seed, scaled):
     """Fixtures see their request and keep their defaults."""
     assert scaled == 2.0 * seed + len("test_fixture_with_request_and_a_default")
+
+
+@pytest.mark.parametrize("k", [1, 3])
+@pytest.mark.grade(points=1, function="relu")
+def test_seeded_partial_credit(student, rng, seed, credit, k):
+    """Partial credit from the parameter; the message shows the seed and the test's own draw."""
+    assert student.relu(np.array([2.0]))[0] == 2.0
+    credit(k / 4, f"k={k} seed={seed} draw={int(rng.integers(10**6))}")
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_attaches_a_picture(student, attach, pytestconfig):
+    """A picture when pictures are drawn."""
+    if attach.enabled:
+        attach("relu", b"not-really-a-png")
+    assert pytestconfig.getoption("--nngrade-seed") >= 0
+
+
+@pytest.mark.grade(points=1, function="relu")
+def test_asks_for_request_itself(student, rng, request, credit):
+    """pytest's own request object."""
+    credit(0.5, f"{request.node.name} draw={int(rng.integers(10**6))}")
+
+
+class TestInAClass:
+    @pytest.mark.grade(points=1, function="relu")
+    def test_in_a_class(self, student, rng, credit):
+        """A test method."""
+        credit(0.25, f"draw={int(rng.integers(10**6))}")
 '''
+FILLED = {"test_relu_values", "test_wrong_expectation", "test_seeded_partial_credit[1]",
+          "test_seeded_partial_credit[3]", "test_attaches_a_picture"}   # fixtures given by fast_setup
 
 
 def test_grading_gives_each_test_the_outcome_pytest_main_gives(tiny_suite):
-    """The graded session runs tests leaner than pytest.main (session._run_lean): same outcomes,
-    fixtures that fail in setup or teardown and skip marks included, over two submissions."""
+    """The graded session runs tests leaner than pytest.main (session._run_lean, fast_setup.fill):
+    same outcomes, messages and pictures, fixtures that fail in setup or teardown, skip marks,
+    parametrize, seeds and tests pytest must set up itself included, over several submissions."""
     from grading_contract.rubric import outcomes_in_process
 
+    def seen(outcomes):     # (an assertion's detail depends on who imported the suite first: not compared)
+        return [(t.name, t.status, t.score, t.output.split("\nassert ")[0], t.images) for t in outcomes]
+
     tiny_suite.write_text(PROTOCOL_CASES)
-    expected = [(t.name, t.status, t.score) for t in outcomes_in_process([tiny_suite], SOLUTION)]
-    assert [s for _, s, _ in expected] == ["passed", "error", "passed", "failed", "failed", "passed"]
-    for _ in range(2):
-        graded = grade_submission("activations", SOLUTION)
-        assert [(t.name, t.status, t.score) for t in graded.tests] == expected
+    for seed in (0, 5, 0):
+        expected = seen(outcomes_in_process([tiny_suite], SOLUTION, seed=seed))
+        assert [s for _, s, _, _, _ in expected] == ["passed", "error", "passed", "failed", "failed", "passed",
+                                                      "failed", "failed", "passed", "failed", "failed"]
+        assert f"seed={seed} draw=" in expected[6][3] and expected[8][4]   # messages and a picture
+        graded = grade_submission("activations", SOLUTION, seed=seed)
+        assert seen(graded.tests) == expected, seed
+    assert {item.name for item in suite_session("activations").items
+            if item.nodeid in suite_session("activations").filled} == FILLED
     import _pytest.compat
     import _pytest.fixtures
     assert _pytest.fixtures.getfuncargnames is _pytest.compat.getfuncargnames   # pytest's own again

@@ -8,7 +8,8 @@ plugins and re-collects ~130 tests each time (pytest's docs also warn that
 repeated `pytest.main` calls in one process reuse the imported test modules,
 so an edited suite was silently graded with its old code). Here the suite is
 collected once; each submission runs the same items (through a lean copy of
-pytest's runtest protocol, `_run_lean`), with the submission's sandbox backend
+pytest's runtest protocol, `_run_lean`; a test whose fixtures are all the rubric
+plugin's gets them from `fast_setup.py`), with the submission's sandbox backend
 and seed swapped in. The last item of a run tears every fixture down, so nothing
 set up for one submission is seen by the next.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 import _pytest.fixtures
 import pytest
 
+from autograder.grading import fast_setup
 from student_lib.diagnosis import RecordDiagnosis
 from grading_contract.outcome import TestOutcome
 from grading_contract.rubric import (BACKEND_KEY, CREDIT_KEY, IMAGES_KEY, LEAN_ARGS, RESULTS_KEY,
@@ -144,6 +146,8 @@ class SuiteSession:
         self.rubric: list[Grade] = grades
         self._lean = {item.nodeid: not any(any(item.iter_markers(m)) for m in ("skip", "skipif", "xfail"))
                       for item in self.items}   # marks only pytest's own protocol evaluates
+        self.filled = {item.nodeid for item in self.items     # set up by fast_setup.fill, not by pytest
+                       if self._lean[item.nodeid] and fast_setup.can_fill(item)}
 
     @property
     def max_score(self) -> float:
@@ -172,7 +176,7 @@ class SuiteSession:
                 for i, item in enumerate(items):
                     nextitem = items[i + 1] if i + 1 < len(items) else None
                     if self._lean[item.nodeid]:
-                        _run_lean(item, nextitem)
+                        _run_lean(item, nextitem, item.nodeid in self.filled)
                     else:
                         item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         finally:
@@ -194,7 +198,7 @@ class SuiteSession:
 _RERAISE = (pytest.exit.Exception, KeyboardInterrupt)
 
 
-def _run_lean(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+def _run_lean(item: pytest.Item, nextitem: pytest.Item | None, filled: bool = False) -> None:
     """pytest's runtest protocol for one test, less what nobody reads when grading.
 
     Same setup, call and teardown of fixtures as `pytest_runtest_protocol`, and the same
@@ -203,11 +207,16 @@ def _run_lean(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     variable and the debugger hooks: a third of pytest's cost per test (1.0 -> 0.7 ms,
     `benchmarks/pytest_overhead.py`). A test with a
     skip/skipif/xfail mark goes through the whole protocol instead (see `SuiteSession.run`).
+    `filled`: the test needs only fixtures that `fast_setup.fill` gives, without pytest's
+    fixture machinery (its teardown still closes what earlier tests set up through pytest).
     """
-    if hasattr(item, "_request") and not item._request:
-        item._initrequest()    # the last run of this item dropped its fixture request
-    setup = pytest.CallInfo.from_call(lambda: item.session._setupstate.setup(item), "setup",
-                                      reraise=_RERAISE)
+    if filled:
+        setup = pytest.CallInfo.from_call(lambda: fast_setup.fill(item), "setup", reraise=_RERAISE)
+    else:
+        if hasattr(item, "_request") and not item._request:
+            item._initrequest()    # the last run of this item dropped its fixture request
+        setup = pytest.CallInfo.from_call(lambda: item.session._setupstate.setup(item), "setup",
+                                          reraise=_RERAISE)
     call = setup if setup.excinfo is not None else \
         pytest.CallInfo.from_call(item.runtest, "call", reraise=_RERAISE)
     try:
