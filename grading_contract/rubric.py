@@ -373,12 +373,17 @@ def describe_failure(item: pytest.Item, exc: BaseException) -> tuple[str, str]:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
+    report = (yield).get_result()
+    record_outcome(item, call, report.passed)
+
+
+def record_outcome(item: pytest.Item, call: pytest.CallInfo, passed: bool) -> None:
+    """The test's `TestOutcome`, once: from its setup if that did not pass, else from its call.
+
+    `passed`: the phase's report passed (for a setup, no exception; a teardown is never graded).
+    """
     grade = read_grade(item)
-    if grade is None or report.when == "teardown":
-        return
-    if report.when == "setup" and report.passed:
+    if grade is None or call.when == "teardown" or (call.when == "setup" and passed):
         return
     results = item.config.stash[RESULTS_KEY]
     if results and results[-1].nodeid == item.nodeid:

@@ -25,6 +25,10 @@ class RecordDiagnosis:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         yield
+        self.record(item, call)
+
+    def record(self, item, call) -> None:
+        """The graded test's property, and its failure's symptom (the first phase's that had one)."""
         mark = item.get_closest_marker("grade")
         if mark is None:
             return

@@ -212,6 +212,13 @@ def test_asks_for_request_itself(student, rng, request, credit):
     credit(0.5, f"{request.node.name} draw={int(rng.integers(10**6))}")
 
 
+@pytest.mark.grade(points=1, function="relu")
+def test_fails_with_a_symptom(student):
+    """relu compared with a wrong reference."""
+    from student_lib import checks
+    checks.assert_close(student.relu(np.array([1.0, -2.0])), np.array([1.0, 2.0]), what="relu(x)")
+
+
 class TestInAClass:
     @pytest.mark.grade(points=1, function="relu")
     def test_in_a_class(self, student, rng, credit):
@@ -219,7 +226,7 @@ class TestInAClass:
         credit(0.25, f"draw={int(rng.integers(10**6))}")
 '''
 FILLED = {"test_relu_values", "test_wrong_expectation", "test_seeded_partial_credit[1]",
-          "test_seeded_partial_credit[3]", "test_attaches_a_picture"}   # fixtures given by fast_setup
+          "test_seeded_partial_credit[3]", "test_attaches_a_picture", "test_fails_with_a_symptom"}   # fixtures given by fast_setup
 
 
 def test_grading_gives_each_test_the_outcome_pytest_main_gives(tiny_suite):
@@ -227,16 +234,19 @@ def test_grading_gives_each_test_the_outcome_pytest_main_gives(tiny_suite):
     same outcomes, messages and pictures, fixtures that fail in setup or teardown, skip marks,
     parametrize, seeds and tests pytest must set up itself included, over several submissions."""
     from grading_contract.rubric import outcomes_in_process
+    from student_lib.diagnosis import RecordDiagnosis
 
     def seen(outcomes):     # (an assertion's detail depends on who imported the suite first: not compared)
-        return [(t.name, t.status, t.score, t.output.split("\nassert ")[0], t.images) for t in outcomes]
+        return [(t.name, t.status, t.score, t.output.split("\nassert ")[0], t.images, t.property, t.symptom)
+                for t in outcomes]
 
     tiny_suite.write_text(PROTOCOL_CASES)
     for seed in (0, 5, 0):
-        expected = seen(outcomes_in_process([tiny_suite], SOLUTION, seed=seed))
-        assert [s for _, s, _, _, _ in expected] == ["passed", "error", "passed", "failed", "failed", "passed",
-                                                      "failed", "failed", "passed", "failed", "failed"]
+        expected = seen(outcomes_in_process([tiny_suite], SOLUTION, seed=seed, plugins=[RecordDiagnosis()]))
+        assert [t[1] for t in expected] == ["passed", "error", "passed", "failed", "failed", "passed",
+                                                      "failed", "failed", "passed", "failed", "failed", "failed"]
         assert f"seed={seed} draw=" in expected[6][3] and expected[8][4]   # messages and a picture
+        assert expected[10][6] and expected[10][5]    # a symptom and a property
         graded = grade_submission("activations", SOLUTION, seed=seed)
         assert seen(graded.tests) == expected, seed
     assert {item.name for item in suite_session("activations").items
@@ -244,3 +254,53 @@ def test_grading_gives_each_test_the_outcome_pytest_main_gives(tiny_suite):
     import _pytest.compat
     import _pytest.fixtures
     assert _pytest.fixtures.getfuncargnames is _pytest.compat.getfuncargnames   # pytest's own again
+
+
+class BudgetRunsOut:
+    """A sandbox backend whose submission's total time budget is used up after `tests` tests."""
+
+    def __init__(self, backend, tests: int):
+        self.backend, self.tests = backend, tests
+
+    def start_test(self, timeout: float) -> None:
+        from grading_contract.calls import StudentTimeout
+        self.tests -= 1
+        if self.tests < 0:
+            raise StudentTimeout("your submission used up its total time budget (1 s), so this test was not run")
+        self.backend.start_test(timeout)
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+
+def test_the_fast_setup_gives_the_outcomes_of_pytests_own_on_the_real_suite(zygote, tmp_path):
+    """Every activations test is set up by fast_setup.fill; set up by pytest instead, the solution
+    and a bug get the same outcomes, diagnoses included, and so do the tests whose setup fails
+    because the submission's time budget ran out."""
+    from autograder.examples import materialize
+    from autograder.sandbox import SandboxBackend
+
+    session = suite_session("activations")
+    assert session.filled == {item.nodeid for item in session.items}
+    files = {"solution": SOLUTION, "bug": materialize("activations", tmp_path)["buggy_relu_grad_one_at_zero"]}
+    seen = {}
+    for way, filled in (("fast", set(session.filled)), ("pytest", set())):
+        saved, session.filled = session.filled, filled
+        try:
+            for name, path in files.items():
+                backend = SandboxBackend(zygote, path, budget_seconds=60)
+                try:
+                    assert backend.probe() is None
+                    seen[way, name] = [(t.name, t.status, t.score, t.output, t.property, t.symptom)
+                                       for t in session.run(BudgetRunsOut(backend, 150), seed=2)]
+                finally:
+                    backend.close()
+        finally:
+            session.filled = saved
+    for name in files:
+        assert seen["fast", name] == seen["pytest", name], name
+        statuses = [s for _, s, _, _, _, _ in seen["fast", name]]
+        assert statuses[150:] == ["timeout"] * (len(statuses) - 150)
+        assert all("total time budget" in out for *_, out, _, _ in seen["fast", name][150:])
+    lost = {t for t in seen["fast", "bug"][:150] if t[2] < seen["fast", "solution"][seen["fast", "bug"].index(t)][2]}
+    assert lost and all(t[0].startswith("relu_grad") for t in lost) and all(t[5] for t in lost)

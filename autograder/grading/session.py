@@ -37,7 +37,7 @@ from autograder.grading import fast_setup
 from student_lib.diagnosis import RecordDiagnosis
 from grading_contract.outcome import TestOutcome
 from grading_contract.rubric import (BACKEND_KEY, CREDIT_KEY, IMAGES_KEY, LEAN_ARGS, RESULTS_KEY,
-                                 Grade, read_grade)
+                                 Grade, read_grade, record_outcome)
 
 
 class SuiteError(RuntimeError):
@@ -176,7 +176,7 @@ class SuiteSession:
                 for i, item in enumerate(items):
                     nextitem = items[i + 1] if i + 1 < len(items) else None
                     if self._lean[item.nodeid]:
-                        _run_lean(item, nextitem, item.nodeid in self.filled)
+                        _run_lean(item, nextitem, self._record if item.nodeid in self.filled else None)
                     else:
                         item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         finally:
@@ -185,6 +185,12 @@ class SuiteSession:
         outcomes = list(config.stash[RESULTS_KEY])
         self._diagnosis.apply(outcomes)
         return outcomes
+
+    def _record(self, item: pytest.Item, call: pytest.CallInfo) -> None:
+        """What the makereport hooks record for a test set up by `fast_setup.fill`: its outcome and
+        its diagnosis (pytest's report itself is read by nobody; such a test has no skip/xfail mark)."""
+        self._diagnosis.record(item, call)
+        record_outcome(item, call, call.excinfo is None)
 
     def close(self) -> None:
         if self._open:
@@ -198,7 +204,7 @@ class SuiteSession:
 _RERAISE = (pytest.exit.Exception, KeyboardInterrupt)
 
 
-def _run_lean(item: pytest.Item, nextitem: pytest.Item | None, filled: bool = False) -> None:
+def _run_lean(item: pytest.Item, nextitem: pytest.Item | None, record=None) -> None:
     """pytest's runtest protocol for one test, less what nobody reads when grading.
 
     Same setup, call and teardown of fixtures as `pytest_runtest_protocol`, and the same
@@ -207,10 +213,11 @@ def _run_lean(item: pytest.Item, nextitem: pytest.Item | None, filled: bool = Fa
     variable and the debugger hooks: a third of pytest's cost per test (1.0 -> 0.7 ms,
     `benchmarks/pytest_overhead.py`). A test with a
     skip/skipif/xfail mark goes through the whole protocol instead (see `SuiteSession.run`).
-    `filled`: the test needs only fixtures that `fast_setup.fill` gives, without pytest's
-    fixture machinery (its teardown still closes what earlier tests set up through pytest).
+    `record(item, call)`: the test needs only fixtures that `fast_setup.fill` gives, without
+    pytest's fixture machinery, and `record` notes its outcome in place of the makereport hooks
+    (its teardown still closes what earlier tests set up through pytest).
     """
-    if filled:
+    if record is not None:
         setup = pytest.CallInfo.from_call(lambda: fast_setup.fill(item), "setup", reraise=_RERAISE)
     else:
         if hasattr(item, "_request") and not item._request:
@@ -220,7 +227,10 @@ def _run_lean(item: pytest.Item, nextitem: pytest.Item | None, filled: bool = Fa
     call = setup if setup.excinfo is not None else \
         pytest.CallInfo.from_call(item.runtest, "call", reraise=_RERAISE)
     try:
-        item.ihook.pytest_runtest_makereport(item=item, call=call)
+        if record is not None:
+            record(item, call)
+        else:
+            item.ihook.pytest_runtest_makereport(item=item, call=call)
     finally:
         pytest.CallInfo.from_call(lambda: item.session._setupstate.teardown_exact(nextitem), "teardown",
                                   reraise=_RERAISE)    # a teardown error changes no outcome
