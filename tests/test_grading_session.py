@@ -304,3 +304,16 @@ def test_the_fast_setup_gives_the_outcomes_of_pytests_own_on_the_real_suite(zygo
         assert all("total time budget" in out for *_, out, _, _ in seen["fast", name][150:])
     lost = {t for t in seen["fast", "bug"][:150] if t[2] < seen["fast", "solution"][seen["fast", "bug"].index(t)][2]}
     assert lost and all(t[0].startswith("relu_grad") for t in lost) and all(t[5] for t in lost)
+
+
+def test_the_rng_fixture_draws_default_rngs_stream_each_time():
+    """`rng` is np.random.default_rng([seed, crc32(test name)]), however often it is made."""
+    import zlib
+
+    import numpy as np
+
+    from grading_contract.rubric import seeded_rng
+    for seed, name in ((0, "test_values[relu]"), (3, "test_values[relu]"), (2**40, "test_x")):
+        want = np.random.default_rng([seed, zlib.crc32(name.encode())]).normal(size=6)
+        assert all(np.array_equal(seeded_rng(seed, name).normal(size=6), want) for _ in range(3))
+    assert not np.array_equal(seeded_rng(0, "a").normal(size=6), seeded_rng(1, "a").normal(size=6))
