@@ -301,7 +301,7 @@ def student(request) -> Student:
 
 @pytest.fixture(scope="session")   # once per run: grading sets the option before each submission's run,
 def seed(pytestconfig) -> int:      # and the run's last test tears every fixture down
-    return int(pytestconfig.getoption("--nngrade-seed"))
+    return run_seed(pytestconfig)
 
 
 @pytest.fixture
@@ -331,6 +331,10 @@ def start_student(backend, item: pytest.Item) -> Student:
     grade = read_grade(item)
     backend.start_test(grade.timeout if grade else DEFAULT_TIMEOUT)
     return Student(backend)
+
+
+def run_seed(config: pytest.Config) -> int:
+    return int(config.getoption("--nngrade-seed"))
 
 
 def seeded_rng(seed: int, test_name: str) -> np.random.Generator:

@@ -28,6 +28,11 @@ OURS = ("student", "seed", "rng", "credit", "attach")   # the rubric plugin's fi
 DIRECT_PARAM = "get_direct_param_fixture_func"          # pytest's stand-in for a parametrize argument
 
 
+def _parametrized(item: pytest.Item) -> dict:
+    """The test's `parametrize` arguments and their values ({} if it has none)."""
+    return getattr(getattr(item, "callspec", None), "params", {})
+
+
 def _defined_by(fixturedefs, module: str, name: str) -> bool:
     """Exactly one definition of the fixture (no override), the function `name` of `module`."""
     if not fixturedefs or len(fixturedefs) != 1:
@@ -43,7 +48,7 @@ def can_fill(item: pytest.Item) -> bool:
         return False
     if "request" in info.argnames:       # the test itself uses pytest's request object
         return False
-    params = getattr(getattr(item, "callspec", None), "params", {})
+    params = _parametrized(item)
     for name in info.names_closure:
         defs = info.name2fixturedefs.get(name)
         if name == "request":            # asked for by our fixtures, which `fill` replaces
@@ -65,8 +70,8 @@ def fill(item: pytest.Item) -> None:
     Raises what the fixture would raise (a used-up time budget: `StudentTimeout`).
     """
     config = item.config
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    seed = int(config.getoption("--nngrade-seed"))
+    params = _parametrized(item)
+    seed = rubric.run_seed(config)
     values: dict = {}
     for name in item._fixtureinfo.names_closure:
         if name == "request":
